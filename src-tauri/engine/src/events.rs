@@ -1,0 +1,42 @@
+//! How the engine reports: one sink, implemented by the app (forwards to the window) and the
+//! CLI (draws progress).
+
+use serde::Serialize;
+
+use crate::jobs::Job;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EngineEvent {
+    /// A job changed state or progress message; carries the whole record.
+    JobChanged { job: Box<Job> },
+    /// Bytes of a download so far (throttled; the first and the last are always sent).
+    DownloadProgress { job_id: String, bytes: u64, total: Option<u64> },
+    /// A job was removed from the history (its file stays).
+    JobRemoved { job_id: String },
+    /// Something the person should know that belongs to no job (a journal set aside, …).
+    Notice { message: String },
+}
+
+pub trait EventSink: Send + Sync {
+    fn emit(&self, event: EngineEvent);
+}
+
+/// A sink that drops everything.
+pub struct NullSink;
+
+impl EventSink for NullSink {
+    fn emit(&self, _event: EngineEvent) {}
+}
+
+/// A sink that keeps everything, for tests.
+#[derive(Default)]
+pub struct RecordingSink(pub std::sync::Mutex<Vec<EngineEvent>>);
+
+impl EventSink for RecordingSink {
+    fn emit(&self, event: EngineEvent) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(event);
+        }
+    }
+}

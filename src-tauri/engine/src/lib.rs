@@ -1,0 +1,18 @@
+//! Deckhand's engine: everything between "Generate" and a file on disk, with no Tauri
+//! dependency so it builds and tests without GTK or WebKit.
+//!
+//! Layers (see DESIGN.md): [`providers`] speak the three HTTP APIs; [`jobs`] runs the state
+//! machine, journal, polling and downloads; the app and the CLI supply a [`SecretStore`] and
+//! an [`EventSink`].
+
+pub mod error;
+pub mod events;
+pub mod jobs;
+pub mod providers;
+pub mod secret;
+pub mod secrets;
+
+pub use error::{Details, Error};
+pub use events::{EngineEvent, EventSink};
+pub use secret::Secret;
+pub use secrets::{SecretAccount, SecretStore};

@@ -1,0 +1,3 @@
+//! Tauri commands, one file per domain. Each is a few lines over the engine.
+
+pub mod app;

@@ -1,0 +1,1 @@
+//! Fake provider servers for tests, speaking the APIs as `REFERENCE.md` documents them.
