@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod providers;
 pub mod secret;
 pub mod secrets;
+pub mod settings;
 
 pub use error::{Details, Error};
 pub use events::{EngineEvent, EventSink};

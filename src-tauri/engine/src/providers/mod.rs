@@ -2,7 +2,9 @@
 //! and response parsing (tested without a network) plus a thin HTTP call. Providers know
 //! nothing of jobs, files or the UI.
 
+pub mod gamma;
 pub mod http;
+pub mod presenton;
 pub mod types;
 
 pub use types::*;

@@ -1,0 +1,1 @@
+//! Gamma v1.0 (`X-API-KEY`).

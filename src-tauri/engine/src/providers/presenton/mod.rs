@@ -1,0 +1,1 @@
+//! Presenton: hosted (`api.presenton.ai`) and self-hosted servers.

@@ -1,0 +1,1 @@
+//! Settings: one typed struct under a schema version, with migration.

@@ -1,0 +1,83 @@
+//! Faults a test can script into a fake server, consumed one per matching request, in order.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Which requests a fault applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Submit,
+    Status,
+    Download,
+    List,
+    Export,
+    Upload,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 with `Retry-After: <secs>`.
+    RateLimitSeconds(u64),
+    /// 429 with `Retry-After` as an HTTP date this many seconds ahead.
+    RateLimitDate(u64),
+    /// 429 with no `Retry-After`.
+    RateLimitBare,
+    /// This HTTP status with the service's usual error envelope.
+    Status(u16),
+    /// Close the connection without an answer (after reading the request).
+    Reset,
+    /// Answer only after this delay (in real time, not scaled).
+    Delay(Duration),
+    /// Send the first `n` bytes of the body, then close.
+    Truncate(usize),
+    /// Status 200 with an HTML page instead of the expected body.
+    HtmlPage,
+    /// Add unknown fields to a JSON answer.
+    UnknownFields,
+    /// Report this status string instead of the real one.
+    WeirdStatus(String),
+    /// The request is processed (the job is created!) but the connection is then closed with
+    /// no answer: the client cannot know.
+    ProcessThenReset,
+}
+
+/// A queue of faults per route, shared by the fake's handlers.
+#[derive(Debug, Default)]
+pub struct FaultPlan {
+    queue: Mutex<VecDeque<(Route, Fault)>>,
+}
+
+impl FaultPlan {
+    pub fn push(&self, route: Route, fault: Fault) {
+        self.queue.lock().unwrap().push_back((route, fault));
+    }
+
+    /// The first queued fault for `route` (or for `Any`), removed from the queue.
+    pub fn take(&self, route: Route) -> Option<Fault> {
+        let mut q = self.queue.lock().unwrap();
+        let i = q.iter().position(|(r, _)| *r == route || *r == Route::Any)?;
+        q.remove(i).map(|(_, f)| f)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.lock().unwrap().is_empty()
+    }
+}
+
+/// Real seconds per simulated second: 0.01 makes a "90-second" generation last 0.9 s.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeScale(pub f64);
+
+impl Default for TimeScale {
+    fn default() -> Self {
+        TimeScale(1.0)
+    }
+}
+
+impl TimeScale {
+    pub fn real(self, simulated: Duration) -> Duration {
+        simulated.mul_f64(self.0.max(0.0))
+    }
+}

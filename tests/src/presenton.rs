@@ -1,0 +1,1 @@
+//! Fake Presenton server, hosted and self-hosted modes (filled in by the provider work).
