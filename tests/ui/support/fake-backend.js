@@ -1,0 +1,150 @@
+// A scripted stand-in for Deckhand's Rust side, injected into the page before its scripts run.
+// It answers the commands of docs ipc.md from window.__FAKE_CONFIG__, records every call, and
+// lets a test emit engine events. Plain script (not a module): it runs via addInitScript.
+(() => {
+  const config = window.__FAKE_CONFIG__ || {};
+  const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+  const unset = () => ({ set: false, last4: null, sessionOnly: false });
+  const defaultSettings = {
+    schema_version: 1,
+    default_provider: "gamma",
+    save_folder: null,
+    defaults: { gamma: {}, presenton: {}, "presenton-self": {} },
+    concurrency: { gamma: 2, presenton: 2, "presenton-self": 1 },
+    notifications: true,
+    appearance: "system",
+    servers: {
+      gamma_base_url: null,
+      presenton_base_url: null,
+      presenton_self: { base_url: "http://localhost:5001", auth: "none", user: null },
+      insecure_confirmed: [],
+    },
+  };
+  const defaultChoices = {
+    languages: [
+      { id: "en", name: "English" }, { id: "de", name: "Deutsch", detail: "German" },
+      { id: "fr", name: "Français", detail: "French" }, { id: "es", name: "Español", detail: "Spanish" },
+      { id: "ja", name: "日本語", detail: "Japanese" }, { id: "pt-br", name: "Português (Brasil)", detail: "Portuguese (Brazil)" },
+    ],
+    themes: [{ id: "oasis", name: "Oasis" }, { id: "night-sky", name: "Night Sky" }],
+    templates: [{ id: "general", name: "General" }, { id: "modern", name: "Modern" }],
+    image_models: [],
+    folders: [],
+  };
+
+  const fake = {
+    calls: [],
+    keys: Object.assign({ gamma: unset(), presenton: unset(), "presenton-self": unset() }, clone(config.keys) || {}),
+    settings: Object.assign(clone(defaultSettings), clone(config.settings) || {}),
+    jobs: clone(config.jobs) || [],
+    fail: clone(config.fail) || {},
+    failOnce: clone(config.failOnce) || {},
+    listeners: new Map(),
+    cspViolations: [],
+    nextJob: 1,
+    /** Sends an engine event as the Rust side would. */
+    emit(payload) { fake.emitNamed("deckhand://event", payload); },
+    emitNamed(name, payload) {
+      for (const handler of fake.listeners.get(name) || []) handler({ event: name, id: 1, payload: clone(payload) });
+    },
+    callsOf(cmd) { return fake.calls.filter((c) => c.cmd === cmd); },
+  };
+  document.addEventListener("securitypolicyviolation", (e) => fake.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+
+  const isLoopback = (host) => ["localhost", "127.0.0.1", "[::1]"].includes(host);
+  const job = (id) => {
+    const found = fake.jobs.find((j) => j.id === id);
+    if (!found) throw { kind: "not_found", message: "Deckhand has no deck with that id." };
+    return found;
+  };
+
+  const handlers = {
+    app_info: () => clone(config.info) || { name: "Deckhand", version: "0.1.0", providers: [{ id: "gamma", name: "Gamma" }, { id: "presenton", name: "Presenton" }, { id: "presenton-self", name: "Presenton (self-hosted)" }] },
+    key_status: ({ provider }) => fake.keys[provider] || unset(),
+    set_key: ({ provider, key, sessionOnly }) => {
+      fake.keys[provider] = { set: true, last4: String(key).trim().slice(-4), sessionOnly: Boolean(sessionOnly) };
+      return fake.keys[provider];
+    },
+    remove_key: ({ provider }) => { fake.keys[provider] = unset(); return fake.keys[provider]; },
+    test_connection: ({ provider }) => (config.test && config.test[provider]) || { message: "Connected.", account: "ada@example.com", credits_remaining: 420 },
+    get_settings: () => ({ settings: fake.settings, notice: config.notice || null }),
+    save_settings: ({ settings }) => {
+      const url = new URL(settings.servers.presenton_self.base_url);
+      if (url.protocol === "http:" && !isLoopback(url.hostname) && !settings.servers.insecure_confirmed.includes(url.origin)
+          && !fake.settings.servers.insecure_confirmed.includes(url.origin)) {
+        throw { kind: "insecure_connection", message: "Plain http to another computer needs your confirmation." };
+      }
+      settings.servers.insecure_confirmed = fake.settings.servers.insecure_confirmed;
+      fake.settings = settings;
+      return fake.settings;
+    },
+    confirm_insecure_server: ({ baseUrl }) => {
+      const origin = new URL(baseUrl).origin;
+      if (!fake.settings.servers.insecure_confirmed.includes(origin)) fake.settings.servers.insecure_confirmed.push(origin);
+      return fake.settings;
+    },
+    list_choices: ({ provider, kind }) => ({ items: (config.choices && config.choices[`${provider}:${kind}`]) || defaultChoices[kind] || [] }),
+    pick_out_dir: () => config.pickDir ?? "/home/ada/Decks",
+    pick_source_file: () => config.pickFile ?? null,
+    read_source_file: ({ path }) => {
+      const name = path.split("/").pop();
+      const text = `Notes from ${name}: why four-day weeks work.`;
+      return { text, name, chars: text.length };
+    },
+    validate_request: () => null,
+    submit_deck: ({ provider, request, outDir }) => {
+      const now = Date.now();
+      const created = { id: `job-${fake.nextJob++}`, provider, request, state: "queued", created_ms: now, updated_ms: now, out_dir: outDir || "/home/ada/Documents/Deckhand" };
+      fake.jobs.push(created);
+      return created;
+    },
+    list_jobs: () => fake.jobs,
+    cancel_job: ({ id }) => Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() }),
+    retry_download: ({ id }) => Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() }),
+    check_again: ({ id }) => Object.assign(job(id), { state: "running", error: undefined, updated_ms: Date.now() }),
+    retry_job: ({ id }) => {
+      const old = job(id);
+      const now = Date.now();
+      const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request: old.request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir };
+      fake.jobs.push(created);
+      return created;
+    },
+    remove_job: ({ id }) => { job(id); fake.jobs = fake.jobs.filter((j) => j.id !== id); return null; },
+    open_file: () => null,
+    show_in_folder: () => null,
+    open_editor: () => null,
+    open_url: () => null,
+    typical_duration: ({ provider }) => ({ seconds: (config.typical && config.typical[provider]) ?? null }),
+  };
+
+  async function invoke(cmd, args = {}) {
+    fake.calls.push({ cmd, args: clone(args) });
+    await new Promise((r) => setTimeout(r, config.latencyMs || 0));
+    if (fake.failOnce[cmd]) {
+      const err = fake.failOnce[cmd];
+      delete fake.failOnce[cmd];
+      throw clone(err);
+    }
+    if (fake.fail[cmd]) throw clone(fake.fail[cmd]);
+    const handler = handlers[cmd];
+    if (!handler) throw { kind: "internal", message: `The fake backend has no command ${cmd}.` };
+    return clone(handler(args));
+  }
+
+  function listen(name, handler) {
+    if (!fake.listeners.has(name)) fake.listeners.set(name, []);
+    fake.listeners.get(name).push(handler);
+    return Promise.resolve(() => {
+      fake.listeners.set(name, (fake.listeners.get(name) || []).filter((h) => h !== handler));
+    });
+  }
+
+  async function open(options) {
+    fake.calls.push({ cmd: "dialog.open", args: clone(options) });
+    if (options && options.directory) return config.pickDir ?? "/home/ada/Decks";
+    return config.pickFile ?? null;
+  }
+
+  window.__FAKE__ = fake;
+  window.__TAURI__ = { core: { invoke }, event: { listen }, dialog: { open } };
+})();

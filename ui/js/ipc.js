@@ -1,0 +1,128 @@
+// The one place in ui/ that names Tauri commands and events (mirrors docs ipc.md and the Rust
+// side; a Rust test parses the literals below, so keep them plain `key: "value"` pairs).
+
+/** Command names, by the name the UI code uses. */
+export const COMMANDS = {
+  appInfo: "app_info",
+  keyStatus: "key_status",
+  setKey: "set_key",
+  removeKey: "remove_key",
+  testConnection: "test_connection",
+  getSettings: "get_settings",
+  saveSettings: "save_settings",
+  confirmInsecureServer: "confirm_insecure_server",
+  listChoices: "list_choices",
+  pickOutDir: "pick_out_dir",
+  pickSourceFile: "pick_source_file",
+  readSourceFile: "read_source_file",
+  validateRequest: "validate_request",
+  submitDeck: "submit_deck",
+  listJobs: "list_jobs",
+  cancelJob: "cancel_job",
+  retryDownload: "retry_download",
+  checkAgain: "check_again",
+  retryJob: "retry_job",
+  removeJob: "remove_job",
+  openFile: "open_file",
+  showInFolder: "show_in_folder",
+  openEditor: "open_editor",
+  typicalDuration: "typical_duration",
+  // Not in ipc.md yet: opens an https link (key pages, billing) in the person's browser.
+  openUrl: "open_url",
+};
+
+/** The one event the engine sends; the payload is tagged by `type`. */
+export const EVENT = "deckhand://event";
+
+/** Events Tauri itself sends when files are dragged onto the window (paths included). */
+export const DRAG_EVENTS = {
+  enter: "tauri://drag-enter",
+  over: "tauri://drag-over",
+  drop: "tauri://drag-drop",
+  leave: "tauri://drag-leave",
+};
+
+/** Every error `kind` the engine can send (src-tauri/engine/src/error.rs `Error::KINDS`). */
+export const ERROR_KINDS = [
+  "auth",
+  "credits",
+  "rate_limited",
+  "invalid_input",
+  "not_found",
+  "setup_required",
+  "server",
+  "provider_failed",
+  "network",
+  "timeout",
+  "submit_uncertain",
+  "expired_link",
+  "bad_file",
+  "disk",
+  "keychain",
+  "insecure_connection",
+  "cancelled",
+  "journal",
+  "internal",
+];
+
+/** Provider ids in the order the UI lists them. */
+export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
+
+/**
+ * @typedef {"gamma"|"presenton"|"presenton-self"} ProviderId
+ * @typedef {{provider_message?: string|null, request_id?: string|null, status?: number|null}} ErrorDetails
+ * @typedef {{kind: string, message: string, details?: ErrorDetails, retry_after_secs?: number, field?: string}} EngineError
+ * @typedef {{set: boolean, last4: string|null, sessionOnly: boolean}} KeyStatus
+ * @typedef {{id: string, name: string, detail?: string}} Choice
+ * @typedef {{items: Choice[], next_cursor?: string}} ChoicePage
+ * @typedef {{content: string, title?: string, slides?: number, language?: string,
+ *   format: "pptx"|"pdf"|"png", theme?: string, template?: string, instructions?: string,
+ *   source_files?: string[], options?: Object<string, string|number|boolean>}} DeckRequest
+ * @typedef {"queued"|"submitting"|"running"|"downloading"|"done"|"failed"|"cancelled"|"needs_attention"} JobState
+ * @typedef {{id: string, provider: ProviderId, request: DeckRequest, state: JobState,
+ *   created_ms: number, updated_ms: number, remote?: {id: string, file_id?: string},
+ *   progress?: string, warnings?: string[], out_dir: string, file?: string, edit_url?: string,
+ *   credits?: {used?: number, remaining?: number}, error?: EngineError}} Job
+ * @typedef {{schema_version: 1, default_provider: ProviderId, save_folder: string|null,
+ *   defaults: Object<string, Partial<DeckRequest>>, concurrency: Object<string, number>,
+ *   notifications: boolean, appearance: "system"|"light"|"dark",
+ *   servers: {gamma_base_url: string|null, presenton_base_url: string|null,
+ *     presenton_self: {base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
+ *     insecure_confirmed: string[]}}} Settings
+ * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
+ *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}} EngineEvent
+ */
+
+// Looked up at call time: Tauri (or a test) may install window.__TAURI__ after this loads.
+function tauri() {
+  const t = window.__TAURI__;
+  if (!t || !t.core) throw { kind: "internal", message: "Deckhand's window is not connected to the app. Restart Deckhand." };
+  return t;
+}
+
+/** Calls a command; rejects with an EngineError-shaped object. */
+export async function call(command, args = {}) {
+  try {
+    return await tauri().core.invoke(command, args);
+  } catch (e) {
+    throw asEngineError(e);
+  }
+}
+
+/** Subscribes to an event name; returns a promise of the unlisten function. */
+export function listen(name, handler) {
+  return tauri().event.listen(name, (e) => handler(e.payload));
+}
+
+/** The dialog plugin's `open`, when the plugin's script is present. */
+export function dialogOpen() {
+  const t = window.__TAURI__;
+  return t && t.dialog && typeof t.dialog.open === "function" ? t.dialog.open : null;
+}
+
+/** Whatever a rejection carries becomes an EngineError. */
+export function asEngineError(e) {
+  if (e && typeof e === "object" && typeof e.kind === "string") return e;
+  const text = typeof e === "string" ? e : e && e.message ? String(e.message) : "Something unexpected happened.";
+  return { kind: "internal", message: text };
+}

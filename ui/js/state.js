@@ -1,0 +1,77 @@
+// What the window knows right now, and who wants to hear when it changes. Filled from
+// commands at start and kept current by engine events.
+
+import { PROVIDER_IDS } from "./ipc.js";
+
+export const state = {
+  /** @type {{name: string, version: string, providers: {id: string, name: string}[]}|null} */
+  info: null,
+  /** @type {Object<string, import("./ipc.js").KeyStatus>} */
+  keys: {},
+  /** @type {import("./ipc.js").Settings|null} */
+  settings: null,
+  /** @type {string|null} the settings notice (a corrupt file was reset) */
+  notice: null,
+  /** @type {Map<string, import("./ipc.js").Job>} */
+  jobs: new Map(),
+  /** @type {Map<string, {bytes: number, total: number|null}>} */
+  downloads: new Map(),
+  /** Credits the account has left, by provider, when known. */
+  credits: {},
+};
+
+const listeners = new Set();
+
+/** Calls `fn(topic)` on every change; returns an unsubscribe function. */
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Tells subscribers what changed: "jobs", "keys", "settings", "download", "credits". */
+export function changed(topic, detail) {
+  for (const fn of listeners) fn(topic, detail);
+}
+
+/** Services with a key (or, self-hosted, with a server and any sign-in it needs). */
+export function readyProviders() {
+  return PROVIDER_IDS.filter((id) => isReady(id));
+}
+
+export function isReady(id) {
+  const key = state.keys[id];
+  if (id === "presenton-self") {
+    const server = state.settings && state.settings.servers && state.settings.servers.presenton_self;
+    if (!server || !server.base_url || !selfHostedEnabled()) return false;
+    return server.auth === "none" || Boolean(key && key.set);
+  }
+  return Boolean(key && key.set);
+}
+
+// Settings always hold a default server address, so whether the person uses a server of their
+// own is a choice remembered by this window (nothing secret).
+const SELF_HOSTED_FLAG = "deckhand.selfHosted";
+
+export function selfHostedEnabled() {
+  try { return window.localStorage.getItem(SELF_HOSTED_FLAG) === "yes"; } catch { return false; }
+}
+
+export function setSelfHostedEnabled(on) {
+  try {
+    if (on) window.localStorage.setItem(SELF_HOSTED_FLAG, "yes");
+    else window.localStorage.removeItem(SELF_HOSTED_FLAG);
+  } catch { /* storage unavailable: the choice lasts this session only */ }
+  changed("keys");
+}
+
+export function noteCredits(provider, remaining) {
+  if (typeof remaining === "number" && Number.isFinite(remaining)) {
+    state.credits[provider] = remaining;
+    changed("credits", provider);
+  }
+}
+
+/** Jobs newest first. */
+export function jobsNewestFirst() {
+  return [...state.jobs.values()].sort((a, b) => b.created_ms - a.created_ms);
+}
