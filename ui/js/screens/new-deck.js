@@ -14,7 +14,7 @@ import { renderProblem } from "../errors.js";
 import { chooseSourceFile, readSourceFile, followDrops, isSupported } from "../source-files.js";
 
 /** The half-written deck survives a visit to another screen. */
-const draft = { provider: null, content: "", title: "", slides: "", format: null, look: "", instructions: "", files: [], options: {}, language: null };
+const draft = { provider: null, content: "", title: "", slides: "", format: null, formatChosen: false, look: "", instructions: "", files: [], options: {}, language: null };
 
 /** Engine field names → the form's fields. */
 const FIELD_ALIASES = {
@@ -36,7 +36,8 @@ export function renderNewDeck(root, opts = {}) {
   draft.provider = provider;
   const defaults = (state.settings && state.settings.defaults && state.settings.defaults[provider]) || {};
   const formats = PROVIDERS[provider].formats;
-  if (!draft.format || !formats.includes(draft.format)) draft.format = formats.includes(defaults.format) ? defaults.format : "pptx";
+  // Until the person picks a file type themselves, the default from Settings applies.
+  if (!draft.formatChosen || !formats.includes(draft.format)) draft.format = formats.includes(defaults.format) ? defaults.format : "pptx";
   if (draft.slides === "" && defaults.slides) draft.slides = String(defaults.slides);
   const limits = LIMITS[provider];
 
@@ -80,7 +81,7 @@ export function renderNewDeck(root, opts = {}) {
     h("legend", { class: "label" }, "File type"),
     h("div", { class: "segmented" }, formats.map((f) => {
       const radio = h("input", { type: "radio", name: "format", id: `format-${f}`, value: f, checked: f === draft.format, "data-testid": `format-${f}` });
-      radio.addEventListener("change", () => { draft.format = f; });
+      radio.addEventListener("change", () => { draft.format = f; draft.formatChosen = true; });
       return h("div", { class: "segment" }, radio, h("label", { for: `format-${f}` }, FORMAT_LABELS[f]));
     })),
     provider === "gamma" ? null : h("p", { class: "hint" }, "PNG images are available with Gamma."));

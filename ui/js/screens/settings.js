@@ -49,26 +49,27 @@ export function renderSettings(root, opts = {}) {
   page.append(services, selfHostedSection(), generalSection(), problem, saved);
 
   function serviceBlock(id) {
-    const block = h("div", { class: "service", "data-testid": `service-${id}`, id: `section-${id}` });
-    const draw = () => {
+    const head = h("div", {});
+    const result = h("div", { "data-testid": `test-result-${id}`, role: "status" });
+    // The key form stays put when a key is saved, so its confirmation stays visible.
+    const drawHead = () => {
       const status = state.keys[id];
-      const result = h("div", { "data-testid": `test-result-${id}`, role: "status" });
       const actions = h("div", { class: "actions" });
       if (status && status.set) {
         actions.append(
           h("button", { type: "button", class: "button", "data-testid": `test-${id}`, onclick: () => testConnection(id, result) }, "Test connection"),
-          h("button", { type: "button", class: "button quiet", "data-testid": `remove-key-${id}`, onclick: () => removeKey(id, draw) }, "Remove key"));
+          h("button", { type: "button", class: "button quiet", "data-testid": `remove-key-${id}`, onclick: () => removeKey(id, drawHead) }, "Remove key"));
       }
-      block.replaceChildren(
+      head.replaceChildren(
         h("div", { class: "service-head" },
           h("h3", { tabindex: "-1" }, PROVIDERS[id].name),
           h("span", { class: status && status.set ? "badge done" : "badge", "data-testid": `key-status-${id}` }, keyStatusText(status))),
         PROVIDERS[id].keyUrl ? h("p", { class: "hint" }, PROVIDERS[id].keyHow, " ", externalLink(PROVIDERS[id].keyUrl, "Get a key", `get-key-${id}`)) : null,
-        actions, result,
-        keyForm(id, { onSaved: () => draw() }));
+        actions);
     };
-    draw();
-    return block;
+    drawHead();
+    return h("div", { class: "service", "data-testid": `service-${id}`, id: `section-${id}` },
+      head, result, keyForm(id, { onSaved: drawHead }));
   }
 
   async function testConnection(id, result) {
@@ -124,10 +125,11 @@ export function renderSettings(root, opts = {}) {
       const current = state.settings.servers.presenton_self;
       keyArea.replaceChildren();
       if (!selfHostedEnabled()) return;
-      const status = state.keys["presenton-self"];
-      keyArea.append(h("p", {}, "Status: ", h("span", { "data-testid": "key-status-presenton-self" }, current.auth === "none" ? "No sign-in needed" : keyStatusText(status))));
+      const statusText = () => (current.auth === "none" ? "No sign-in needed" : keyStatusText(state.keys["presenton-self"]));
+      const statusLine = h("span", { "data-testid": "key-status-presenton-self" }, statusText());
+      keyArea.append(h("p", {}, "Status: ", statusLine));
       if (current.auth !== "none") {
-        keyArea.append(keyForm("presenton-self", { label: current.auth === "basic" ? `Password for ${current.user || "the server"}` : "The server's API key", onSaved: drawKeyArea }));
+        keyArea.append(keyForm("presenton-self", { label: current.auth === "basic" ? `Password for ${current.user || "the server"}` : "The server's API key", onSaved: () => { statusLine.textContent = statusText(); } }));
       }
       keyArea.append(h("div", { class: "actions" },
         h("button", { type: "button", class: "button", "data-testid": "test-presenton-self", onclick: () => testConnection("presenton-self", result) }, "Test connection"),

@@ -1,0 +1,169 @@
+// Settings: keys (set, replace, remove, test), the self-hosted server with its plain-http
+// confirmation, folder, defaults, appearance, and the notice after a corrupt settings file.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, openApp, closePage, calls, KEYS } from "./support/harness.mjs";
+
+let server;
+let browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test("keys show only their last four; test shows credits; replace and remove work", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, test: { gamma: { message: "Connected to Gamma.", account: "ada@school.org", credits_remaining: 1500 } } });
+  try {
+    await page.getByTestId("nav-settings").click();
+    assert.equal(await page.getByTestId("key-status-gamma").textContent(), "Key set, ends in …9f3a");
+    assert.equal(await page.getByTestId("key-status-presenton").textContent(), "No key yet");
+
+    await page.getByTestId("test-gamma").click();
+    await page.getByTestId("test-ok-gamma").waitFor();
+    assert.equal(await page.getByTestId("test-ok-gamma").textContent(), "Connected to Gamma. Account: ada@school.org. 1,500 credits left.");
+
+    await page.getByTestId("key-input-gamma").fill("sk-gamma-new-key-0042");
+    await page.getByTestId("key-save-gamma").click();
+    await page.waitForFunction(() => document.querySelector("[data-testid='key-status-gamma']").textContent.includes("0042"));
+
+    await page.getByTestId("remove-key-gamma").click();
+    await page.getByTestId("confirm-remove-key").waitFor();
+    await page.getByTestId("dialog-confirm").click();
+    await page.waitForFunction(() => document.querySelector("[data-testid='key-status-gamma']").textContent === "No key yet");
+    assert.deepEqual((await calls(page, "remove_key")).map((c) => c.args), [{ provider: "gamma" }]);
+    assert.ok(!(await page.content()).includes("sk-gamma-new-key-0042"));
+
+    // Credits learned in Settings show on the new-deck screen.
+    await page.getByTestId("key-input-gamma").fill("sk-gamma-again-1111");
+    await page.getByTestId("key-save-gamma").click();
+    await page.getByTestId("key-ok-gamma").waitFor();
+    await page.getByTestId("test-gamma").click();
+    await page.getByTestId("test-ok-gamma").waitFor();
+    await page.getByTestId("nav-new-deck").click();
+    assert.match(await page.getByTestId("credits-left").textContent(), /1,500 credits left/);
+  } finally { await closePage(page); }
+});
+
+test("a failed connection test explains itself", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, fail: { test_connection: { kind: "network", message: "Could not connect.", details: { provider_message: "connection refused" } } } });
+  try {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("test-gamma").click();
+    await page.getByTestId("test-result-gamma").getByTestId("problem-network").waitFor();
+    assert.match(await page.getByTestId("test-result-gamma").textContent(), /Deckhand couldn't reach Gamma/);
+  } finally { await closePage(page); }
+});
+
+test("a keychain error in Settings offers the session-only option", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, failOnce: { set_key: { kind: "keychain", message: "Secret Service is not running." } } });
+  try {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("key-input-presenton").fill("sk-presenton-abcd");
+    await page.getByTestId("key-save-presenton").click();
+    await page.getByTestId("key-session-only-presenton").click();
+    assert.equal(await page.getByTestId("key-session-presenton").isChecked(), true);
+    await page.getByTestId("key-input-presenton").fill("sk-presenton-abcd");
+    await page.getByTestId("key-save-presenton").click();
+    await page.waitForFunction(() => /this session only/.test(document.querySelector("[data-testid='key-status-presenton']").textContent));
+  } finally { await closePage(page); }
+});
+
+test("plain http to another machine asks first, then is remembered through confirm_insecure_server", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma });
+  try {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("server-url").fill("http://192.168.1.20:5001/");
+    await page.getByTestId("server-auth").selectOption("basic");
+    await page.getByTestId("server-user").fill("ada");
+    await page.getByTestId("server-save").click();
+    const dialog = page.getByTestId("confirm-insecure");
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /http:\/\/192\.168\.1\.20:5001 uses plain http/);
+    await page.getByTestId("dialog-cancel").click();
+    assert.equal((await calls(page, "save_settings")).length, 0);
+
+    await page.getByTestId("server-save").click();
+    await page.getByTestId("dialog-confirm").click();
+    await page.getByTestId("key-input-presenton-self").waitFor();
+    const order = (await calls(page)).map((c) => c.cmd).filter((c) => c === "confirm_insecure_server" || c === "save_settings");
+    assert.deepEqual(order, ["confirm_insecure_server", "save_settings"]);
+    assert.deepEqual((await calls(page, "confirm_insecure_server"))[0].args, { baseUrl: "http://192.168.1.20:5001" });
+    const saved = (await calls(page, "save_settings"))[0].args.settings.servers.presenton_self;
+    assert.deepEqual(saved, { base_url: "http://192.168.1.20:5001", auth: "basic", user: "ada" });
+    assert.match(await page.locator("label[for^='key-presenton-self']").first().textContent(), /Password for ada/);
+
+    // Now the self-hosted server is offered once it has a password.
+    await page.getByTestId("key-input-presenton-self").fill("hunter2-long");
+    await page.getByTestId("key-save-presenton-self").click();
+    await page.getByTestId("key-ok-presenton-self").waitFor();
+    await page.getByTestId("nav-new-deck").click();
+    await page.getByTestId("provider-presenton-self").waitFor({ state: "attached" });
+  } finally { await closePage(page); }
+});
+
+test("loopback and https servers need no confirmation; a bad address is explained", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma });
+  try {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("server-url").fill("slides.example.com");
+    await page.getByTestId("server-save").click();
+    assert.match(await page.getByTestId("error-server-url").textContent(), /starting with http:\/\/ or https:\/\//);
+    await page.getByTestId("server-url").fill("http://localhost:5001");
+    await page.getByTestId("server-save").click();
+    await page.getByTestId("server-stop").waitFor();
+    await page.getByTestId("server-url").fill("https://slides.example.com");
+    await page.getByTestId("server-save").click();
+    await page.waitForFunction(() => window.__FAKE__.callsOf("save_settings").length === 2);
+    assert.equal((await calls(page, "confirm_insecure_server")).length, 0);
+    assert.equal(await page.getByTestId("confirm-insecure").count(), 0);
+  } finally { await closePage(page); }
+});
+
+test("folder, defaults, notifications and appearance save at once", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, pickDir: "/home/ada/Slides" });
+  try {
+    await page.getByTestId("nav-settings").click();
+    assert.match(await page.getByTestId("save-folder").textContent(), /Documents › Deckhand/);
+    await page.getByTestId("choose-folder").click();
+    await page.waitForFunction(() => document.querySelector("[data-testid='save-folder']").textContent === "/home/ada/Slides");
+    assert.equal((await calls(page, "dialog.open"))[0].args.directory, true);
+
+    await page.getByTestId("default-format").selectOption("pdf");
+    await page.getByTestId("notifications").uncheck();
+    await page.locator("label[for='appearance-dark']").click();
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+    const last = (await calls(page, "save_settings")).at(-1).args.settings;
+    assert.equal(last.save_folder, "/home/ada/Slides");
+    assert.equal(last.defaults.gamma.format, "pdf");
+    assert.equal(last.notifications, false);
+    assert.equal(last.appearance, "dark");
+    assert.equal(await page.getByTestId("settings-saved").textContent(), "Saved.");
+
+    await page.locator("label[for='appearance-system']").click();
+    await page.waitForFunction(() => !document.documentElement.dataset.theme);
+    // New decks use the saved folder and the default file type.
+    await page.getByTestId("nav-new-deck").click();
+    assert.equal(await page.getByTestId("format-pdf").isChecked(), true);
+  } finally { await closePage(page); }
+});
+
+test("a corrupt settings file is reported with the notice from get_settings", async () => {
+  const notice = "Your settings file was damaged, so Deckhand started with the defaults. The old file is kept as settings.json.bad.";
+  const page = await openApp(browser, server, { keys: KEYS.gamma, notice, settings: { appearance: "dark" } });
+  try {
+    assert.equal(await page.getByTestId("settings-notice").locator("p").textContent(), notice);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    await page.getByTestId("nav-settings").click();
+    assert.equal(await page.getByTestId("settings-notice-inline").textContent(), notice);
+    await page.getByTestId("settings-notice-dismiss").click();
+    assert.equal(await page.getByTestId("settings-notice").count(), 0);
+  } finally { await closePage(page); }
+});
+
+test("an engine notice event appears as a banner", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma });
+  try {
+    await page.evaluate(() => window.__FAKE__.emit({ type: "notice", message: "The deck history was damaged and has been set aside." }));
+    await page.getByTestId("banner").waitFor();
+    assert.match(await page.getByTestId("banner").textContent(), /set aside/);
+  } finally { await closePage(page); }
+});
