@@ -1,1 +1,563 @@
 //! Settings: one typed struct under a schema version, with migration.
+//!
+//! Pure: reading bytes into [`Settings`] (migrating older shapes and repairing values a person
+//! edited by hand) and checking values the UI sends. Where the file lives and how it is written
+//! belongs to the app.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::providers::{ExportFormat, ProviderKind};
+use crate::Error;
+
+/// The version written today. Files without one are the pre-release shape (version 0).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Decks generated at once per service: at least one, and few enough that a person's credits
+/// and the services' rate limits are not burnt by a mistake.
+pub const CONCURRENCY_RANGE: std::ops::RangeInclusive<u32> = 1..=8;
+
+/// Where a self-hosted Presenton listens when its docs are followed (`docker run -p 5001:80`).
+pub const DEFAULT_SELF_HOSTED_URL: &str = "http://localhost:5001";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub schema_version: u32,
+    pub default_provider: ProviderKind,
+    /// `None`: the person's Documents/Deckhand folder.
+    pub save_folder: Option<String>,
+    pub defaults: ProviderDefaults,
+    pub concurrency: Concurrency,
+    pub notifications: bool,
+    pub appearance: Appearance,
+    pub servers: Servers,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            schema_version: SCHEMA_VERSION,
+            default_provider: ProviderKind::Gamma,
+            save_folder: None,
+            defaults: ProviderDefaults::default(),
+            concurrency: Concurrency::default(),
+            notifications: true,
+            appearance: Appearance::System,
+            servers: Servers::default(),
+        }
+    }
+}
+
+/// What a new deck starts with, per service: a partial `DeckRequest` (no content, no files).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeckDefaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slides: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<ExportFormat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// Service-specific options by API name, as in `DeckRequest::options`.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub options: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderDefaults {
+    pub gamma: DeckDefaults,
+    pub presenton: DeckDefaults,
+    #[serde(rename = "presenton-self")]
+    pub presenton_self: DeckDefaults,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Concurrency {
+    pub gamma: u32,
+    pub presenton: u32,
+    #[serde(rename = "presenton-self")]
+    pub presenton_self: u32,
+}
+
+impl Default for Concurrency {
+    fn default() -> Self {
+        // A self-hosted server usually runs one generation at a time on one machine.
+        Concurrency { gamma: 2, presenton: 2, presenton_self: 1 }
+    }
+}
+
+impl Concurrency {
+    pub fn get(&self, kind: ProviderKind) -> u32 {
+        match kind {
+            ProviderKind::Gamma => self.gamma,
+            ProviderKind::Presenton => self.presenton,
+            ProviderKind::PresentonSelf => self.presenton_self,
+        }
+    }
+
+    fn get_mut(&mut self, kind: ProviderKind) -> &mut u32 {
+        match kind {
+            ProviderKind::Gamma => &mut self.gamma,
+            ProviderKind::Presenton => &mut self.presenton,
+            ProviderKind::PresentonSelf => &mut self.presenton_self,
+        }
+    }
+
+    /// For the job engine's `EngineConfig::concurrency`.
+    pub fn as_map(&self) -> BTreeMap<ProviderKind, usize> {
+        ProviderKind::ALL.into_iter().map(|k| (k, self.get(k) as usize)).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Appearance {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Servers {
+    /// `None`: Gamma's public API.
+    pub gamma_base_url: Option<String>,
+    /// `None`: Presenton's hosted API.
+    pub presenton_base_url: Option<String>,
+    pub presenton_self: SelfHostedServer,
+    /// Origins (`http://host:port`) the person allowed over plain http.
+    pub insecure_confirmed: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SelfHostedServer {
+    pub base_url: String,
+    pub auth: SelfHostedAuthMode,
+    /// The Basic-auth user name; the password is in the keychain.
+    pub user: Option<String>,
+}
+
+impl Default for SelfHostedServer {
+    fn default() -> Self {
+        SelfHostedServer { base_url: DEFAULT_SELF_HOSTED_URL.into(), auth: SelfHostedAuthMode::None, user: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SelfHostedAuthMode {
+    #[default]
+    None,
+    Basic,
+    Bearer,
+}
+
+/// What reading the file gave: the settings to use, and a sentence for the person when
+/// something had to be reset or repaired (the app backs up the original file then).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub problem: Option<LoadProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadProblem {
+    /// Not JSON, or not a shape we know: everything was reset to the defaults.
+    Unreadable { reason: String },
+    /// Readable, but some values were out of range; those fields were reset.
+    Repaired { fields: Vec<String> },
+    /// Written by a newer Deckhand: read what this version understands.
+    Newer { version: u64 },
+}
+
+impl LoadProblem {
+    /// The notice shown once (`get_settings` → `notice`). `backup` is where the original went.
+    pub fn notice(&self, backup: Option<&str>) -> String {
+        let kept = match backup {
+            Some(path) => format!(" The old file was kept as {path}."),
+            None => String::new(),
+        };
+        match self {
+            LoadProblem::Unreadable { .. } => {
+                format!("Deckhand's settings file could not be read, so all settings are back to their defaults.{kept} Your keys are not affected.")
+            }
+            LoadProblem::Repaired { fields } => {
+                format!("Some settings had values Deckhand cannot use and were reset: {}.{kept}", fields.join(", "))
+            }
+            LoadProblem::Newer { .. } => {
+                format!("These settings were saved by a newer version of Deckhand; settings this version does not know were left out.{kept}")
+            }
+        }
+    }
+}
+
+/// Read a settings file's bytes. Never fails: whatever the bytes are, the result is usable.
+pub fn load(bytes: &[u8]) -> Loaded {
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return reset(format!("not JSON ({e})")),
+    };
+    let Value::Object(map) = value else {
+        return reset("not a JSON object".into());
+    };
+    let version = match map.get("schema_version") {
+        None => 0,
+        Some(v) => match v.as_u64() {
+            Some(n) => n,
+            None => return reset("schema_version is not a number".into()),
+        },
+    };
+    let (map, newer) = match version {
+        0 => (migrate_v0(map), None),
+        1 => (map, None),
+        n => (map, Some(n)),
+    };
+    let mut settings: Settings = match serde_json::from_value(Value::Object(map)) {
+        Ok(s) => s,
+        Err(e) => return reset(format!("unexpected shape ({e})")),
+    };
+    settings.schema_version = SCHEMA_VERSION;
+    let fields = settings.repair();
+    let problem = match (newer, fields.is_empty()) {
+        (Some(version), _) => Some(LoadProblem::Newer { version }),
+        (None, false) => Some(LoadProblem::Repaired { fields }),
+        (None, true) => None,
+    };
+    Loaded { settings, problem }
+}
+
+fn reset(reason: String) -> Loaded {
+    Loaded { settings: Settings::default(), problem: Some(LoadProblem::Unreadable { reason }) }
+}
+
+/// The pre-release file (version 0) was flat:
+/// `{"provider":"gamma","outputDir":"…","maxParallel":3,"theme":"dark","notify":true,
+///   "gammaUrl":"…","presentonUrl":"…","selfHostedUrl":"…","selfHostedUser":"…"}`.
+/// Unknown keys are dropped; keys of the right type are carried over.
+fn migrate_v0(old: Map<String, Value>) -> Map<String, Value> {
+    let s = |k: &str| old.get(k).and_then(Value::as_str).map(str::to_owned);
+    let mut settings = Settings::default();
+    if let Some(p) = s("provider").as_deref().and_then(ProviderKind::parse) {
+        settings.default_provider = p;
+    }
+    settings.save_folder = s("outputDir").filter(|d| !d.trim().is_empty());
+    if let Some(n) = old.get("maxParallel").and_then(Value::as_u64) {
+        // One number for every service then; now per service.
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        settings.concurrency = Concurrency { gamma: n, presenton: n, presenton_self: n };
+    }
+    if let Some(b) = old.get("notify").and_then(Value::as_bool) {
+        settings.notifications = b;
+    }
+    settings.appearance = match s("theme").as_deref() {
+        Some("light") => Appearance::Light,
+        Some("dark") => Appearance::Dark,
+        _ => Appearance::System,
+    };
+    settings.servers.gamma_base_url = s("gammaUrl");
+    settings.servers.presenton_base_url = s("presentonUrl");
+    if let Some(url) = s("selfHostedUrl") {
+        settings.servers.presenton_self.base_url = url;
+    }
+    if let Some(user) = s("selfHostedUser").filter(|u| !u.trim().is_empty()) {
+        settings.servers.presenton_self.auth = SelfHostedAuthMode::Basic;
+        settings.servers.presenton_self.user = Some(user);
+    }
+    match serde_json::to_value(settings) {
+        Ok(Value::Object(m)) => m,
+        // Serializing our own struct cannot fail; an empty map still yields the defaults.
+        _ => Map::new(),
+    }
+}
+
+impl Settings {
+    /// Check values the UI sends before they are saved. The error names the field.
+    pub fn validate(&self) -> Result<(), Error> {
+        match self.problems().into_iter().next() {
+            None => Ok(()),
+            Some((field, message)) => Err(Error::invalid_input(field, message)),
+        }
+    }
+
+    /// Reset every field that fails validation to its default; returns the fields reset.
+    fn repair(&mut self) -> Vec<String> {
+        let defaults = Settings::default();
+        let mut fixed = Vec::new();
+        for (field, _) in self.problems() {
+            match field.as_str() {
+                "save_folder" => self.save_folder = None,
+                "servers.gamma_base_url" => self.servers.gamma_base_url = None,
+                "servers.presenton_base_url" => self.servers.presenton_base_url = None,
+                "servers.presenton_self.base_url" => self.servers.presenton_self = defaults.servers.presenton_self.clone(),
+                "servers.presenton_self.user" => self.servers.presenton_self.auth = SelfHostedAuthMode::None,
+                "servers.insecure_confirmed" => self.servers.insecure_confirmed.retain(|o| normalized_origin(o).is_some()),
+                f => {
+                    if let Some(kind) = f.strip_prefix("concurrency.").and_then(ProviderKind::parse) {
+                        let n = self.concurrency.get_mut(kind);
+                        *n = (*n).clamp(*CONCURRENCY_RANGE.start(), *CONCURRENCY_RANGE.end());
+                    } else if let Some(kind) = f.strip_prefix("defaults.").and_then(|r| r.split('.').next()).and_then(ProviderKind::parse) {
+                        *self.defaults.get_mut(kind) = DeckDefaults::default();
+                    }
+                }
+            }
+            fixed.push(field);
+        }
+        fixed
+    }
+
+    /// Every invalid field with a sentence saying what is allowed.
+    fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for kind in ProviderKind::ALL {
+            let n = self.concurrency.get(kind);
+            if !CONCURRENCY_RANGE.contains(&n) {
+                out.push((
+                    format!("concurrency.{}", kind.as_str()),
+                    format!("Decks at once for {} must be between 1 and 8.", kind.display_name()),
+                ));
+            }
+            if self.defaults.get(kind).slides == Some(0) {
+                out.push((format!("defaults.{}.slides", kind.as_str()), "The default number of slides must be at least 1.".into()));
+            }
+        }
+        if let Some(folder) = &self.save_folder {
+            if folder.trim().is_empty() || !std::path::Path::new(folder).is_absolute() {
+                out.push(("save_folder".into(), "Choose a folder with the folder picker (a full path).".into()));
+            }
+        }
+        for (field, url) in [
+            ("servers.gamma_base_url", self.servers.gamma_base_url.as_deref()),
+            ("servers.presenton_base_url", self.servers.presenton_base_url.as_deref()),
+            ("servers.presenton_self.base_url", Some(self.servers.presenton_self.base_url.as_str())),
+        ] {
+            if let Some(url) = url {
+                if parse_base_url(url).is_err() {
+                    out.push((field.into(), "Enter the whole address, starting with http:// or https://.".into()));
+                }
+            }
+        }
+        let server = &self.servers.presenton_self;
+        if server.auth == SelfHostedAuthMode::Basic && server.user.as_deref().map_or(true, |u| u.trim().is_empty()) {
+            out.push(("servers.presenton_self.user".into(), "Enter the user name for your Presenton server.".into()));
+        }
+        if self.servers.insecure_confirmed.iter().any(|o| normalized_origin(o).is_none()) {
+            out.push(("servers.insecure_confirmed".into(), "A confirmed server address is not an http address.".into()));
+        }
+        out
+    }
+}
+
+impl ProviderDefaults {
+    pub fn get(&self, kind: ProviderKind) -> &DeckDefaults {
+        match kind {
+            ProviderKind::Gamma => &self.gamma,
+            ProviderKind::Presenton => &self.presenton,
+            ProviderKind::PresentonSelf => &self.presenton_self,
+        }
+    }
+
+    fn get_mut(&mut self, kind: ProviderKind) -> &mut DeckDefaults {
+        match kind {
+            ProviderKind::Gamma => &mut self.gamma,
+            ProviderKind::Presenton => &mut self.presenton,
+            ProviderKind::PresentonSelf => &mut self.presenton_self,
+        }
+    }
+}
+
+/// A service's base URL: http or https with a host, no credentials in it (they would be sent
+/// in the clear with every request and end up in the settings file).
+pub fn parse_base_url(text: &str) -> Result<Url, Error> {
+    let bad = |why: &str| Error::invalid_input("base_url", format!("{why} Enter the whole address, starting with http:// or https://."));
+    let url = Url::parse(text.trim()).map_err(|_| bad("That is not a web address."))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad("The address must start with http:// or https://."));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("Leave the user name and password out of the address; Deckhand asks for them separately."));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("The address must not contain ? or #."));
+    }
+    Ok(url)
+}
+
+/// `http://host:port` of an http(s) address, as stored in `insecure_confirmed`.
+pub fn normalized_origin(text: &str) -> Option<String> {
+    let url = Url::parse(text.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    Some(url.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_match_the_ipc_contract() {
+        let v = serde_json::to_value(Settings::default()).unwrap();
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["default_provider"], "gamma");
+        assert_eq!(v["save_folder"], Value::Null);
+        assert_eq!(v["concurrency"], json!({"gamma": 2, "presenton": 2, "presenton-self": 1}));
+        assert_eq!(v["notifications"], true);
+        assert_eq!(v["appearance"], "system");
+        assert_eq!(v["defaults"], json!({"gamma": {}, "presenton": {}, "presenton-self": {}}));
+        assert_eq!(
+            v["servers"],
+            json!({"gamma_base_url": null, "presenton_base_url": null,
+                   "presenton_self": {"base_url": "http://localhost:5001", "auth": "none", "user": null},
+                   "insecure_confirmed": []})
+        );
+        assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn roundtrips_and_tolerates_unknown_and_missing_fields() {
+        let mut s = Settings::default();
+        s.default_provider = ProviderKind::PresentonSelf;
+        s.save_folder = Some("/home/ana/Decks".into());
+        s.defaults.gamma.format = Some(ExportFormat::Pdf);
+        s.defaults.gamma.options.insert("textMode".into(), json!("condense"));
+        s.appearance = Appearance::Dark;
+        let bytes = serde_json::to_vec(&s).unwrap();
+        let loaded = load(&bytes);
+        assert_eq!(loaded, Loaded { settings: s.clone(), problem: None });
+
+        let mut v = serde_json::to_value(&s).unwrap();
+        v["future_flag"] = json!(true);
+        v["servers"]["presenton_self"]["tls_pin"] = json!("abc");
+        v.as_object_mut().unwrap().remove("notifications");
+        let loaded = load(&serde_json::to_vec(&v).unwrap());
+        assert_eq!(loaded.problem, None);
+        assert_eq!(loaded.settings.appearance, Appearance::Dark);
+        assert!(loaded.settings.notifications, "a missing field takes its default");
+    }
+
+    #[test]
+    fn garbage_resets_everything_with_a_notice() {
+        for bytes in [&b"{\"schema_version\": 1, \"appea"[..], b"", b"[1,2]", b"\xff\xfe", b"{\"schema_version\":\"one\"}", b"{\"schema_version\":1,\"concurrency\":\"lots\"}"] {
+            let loaded = load(bytes);
+            assert_eq!(loaded.settings, Settings::default(), "{:?}", String::from_utf8_lossy(bytes));
+            assert!(matches!(loaded.problem, Some(LoadProblem::Unreadable { .. })));
+            let notice = loaded.problem.unwrap().notice(Some("/d/settings.json.bak-1"));
+            assert!(notice.contains("defaults") && notice.contains("/d/settings.json.bak-1"), "{notice}");
+        }
+    }
+
+    #[test]
+    fn hand_edited_values_out_of_range_are_repaired_field_by_field() {
+        let mut v = serde_json::to_value(Settings::default()).unwrap();
+        v["concurrency"]["gamma"] = json!(40);
+        v["concurrency"]["presenton-self"] = json!(0);
+        v["servers"]["gamma_base_url"] = json!("not a url");
+        v["servers"]["presenton_self"] = json!({"base_url": "ftp://x", "auth": "basic", "user": "admin"});
+        v["appearance"] = json!("dark");
+        let loaded = load(&serde_json::to_vec(&v).unwrap());
+        let s = &loaded.settings;
+        assert_eq!(s.concurrency, Concurrency { gamma: 8, presenton: 2, presenton_self: 1 });
+        assert_eq!(s.servers.gamma_base_url, None);
+        assert_eq!(s.servers.presenton_self, SelfHostedServer::default());
+        assert_eq!(s.appearance, Appearance::Dark, "valid fields are kept");
+        let Some(LoadProblem::Repaired { fields }) = &loaded.problem else { panic!("{:?}", loaded.problem) };
+        assert_eq!(
+            fields,
+            &["concurrency.gamma", "concurrency.presenton-self", "servers.gamma_base_url", "servers.presenton_self.base_url"]
+        );
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn migrates_the_flat_pre_release_file() {
+        let v0 = json!({"provider": "presenton", "outputDir": "/home/ana/Slides", "maxParallel": 3,
+                        "theme": "light", "notify": false, "presentonUrl": "https://eu.presenton.example",
+                        "selfHostedUrl": "http://10.0.0.5:5001", "selfHostedUser": "admin", "apiKey": "sk-should-be-dropped"});
+        let loaded = load(&serde_json::to_vec(&v0).unwrap());
+        assert_eq!(loaded.problem, None);
+        let s = loaded.settings;
+        assert_eq!(s.schema_version, 1);
+        assert_eq!(s.default_provider, ProviderKind::Presenton);
+        assert_eq!(s.save_folder.as_deref(), Some("/home/ana/Slides"));
+        assert_eq!(s.concurrency, Concurrency { gamma: 3, presenton: 3, presenton_self: 3 });
+        assert_eq!(s.appearance, Appearance::Light);
+        assert!(!s.notifications);
+        assert_eq!(s.servers.presenton_base_url.as_deref(), Some("https://eu.presenton.example"));
+        assert_eq!(s.servers.presenton_self, SelfHostedServer { base_url: "http://10.0.0.5:5001".into(), auth: SelfHostedAuthMode::Basic, user: Some("admin".into()) });
+        let written = serde_json::to_string(&s).unwrap();
+        assert!(!written.contains("sk-should-be-dropped"), "a key in the old file is never carried into the new one");
+    }
+
+    #[test]
+    fn an_empty_v0_file_gives_defaults_and_a_bad_v0_value_is_repaired() {
+        assert_eq!(load(b"{}"), Loaded { settings: Settings::default(), problem: None });
+        let loaded = load(br#"{"maxParallel": 50, "provider": "keynote"}"#);
+        assert_eq!(loaded.settings.default_provider, ProviderKind::Gamma);
+        assert_eq!(loaded.settings.concurrency.gamma, 8);
+        assert!(matches!(loaded.problem, Some(LoadProblem::Repaired { .. })));
+    }
+
+    #[test]
+    fn a_newer_file_is_read_as_far_as_understood() {
+        let mut v = serde_json::to_value(Settings { notifications: false, ..Settings::default() }).unwrap();
+        v["schema_version"] = json!(7);
+        v["new_thing"] = json!({"x": 1});
+        let loaded = load(&serde_json::to_vec(&v).unwrap());
+        assert!(!loaded.settings.notifications);
+        assert_eq!(loaded.settings.schema_version, 1);
+        assert_eq!(loaded.problem, Some(LoadProblem::Newer { version: 7 }));
+    }
+
+    #[test]
+    fn validate_names_the_field() {
+        let cases: Vec<(fn(&mut Settings), &str)> = vec![
+            (|s| s.concurrency.presenton = 9, "concurrency.presenton"),
+            (|s| s.concurrency.gamma = 0, "concurrency.gamma"),
+            (|s| s.servers.presenton_base_url = Some("api.presenton.ai".into()), "servers.presenton_base_url"),
+            (|s| s.servers.presenton_self.base_url = "http://admin:pw@host:5001".into(), "servers.presenton_self.base_url"),
+            (|s| s.servers.presenton_self.auth = SelfHostedAuthMode::Basic, "servers.presenton_self.user"),
+            (|s| s.save_folder = Some("relative/dir".into()), "save_folder"),
+            (|s| s.defaults.presenton.slides = Some(0), "defaults.presenton.slides"),
+            (|s| s.servers.insecure_confirmed = vec!["nonsense".into()], "servers.insecure_confirmed"),
+        ];
+        for (edit, field) in cases {
+            let mut s = Settings::default();
+            edit(&mut s);
+            match s.validate() {
+                Err(Error::InvalidInput { field: Some(f), message, .. }) => {
+                    assert_eq!(f, field);
+                    assert!(!message.is_empty());
+                }
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        let mut ok = Settings::default();
+        ok.concurrency = Concurrency { gamma: 1, presenton: 8, presenton_self: 4 };
+        ok.servers.gamma_base_url = Some("http://127.0.0.1:8080/prefix".into());
+        assert!(ok.validate().is_ok());
+    }
+
+    #[test]
+    fn origins_are_normalized() {
+        assert_eq!(normalized_origin("http://Server.LAN:5001/app/").as_deref(), Some("http://server.lan:5001"));
+        assert_eq!(normalized_origin("https://x.example:443").as_deref(), Some("https://x.example"));
+        assert_eq!(normalized_origin("file:///etc"), None);
+        assert_eq!(Concurrency::default().as_map()[&ProviderKind::PresentonSelf], 1);
+    }
+}
