@@ -131,8 +131,11 @@ export function renderJobCard(job) {
     h("div", { class: "job-head" },
       h("h2", { id: `job-title-${job.id}`, class: "job-title" }, jobTitle(job)),
       h("span", { class: `badge ${job.state}`, "data-testid": "job-state" }, STATE_LABELS[job.state] || job.state)),
-    h("p", { class: "job-meta" }, meta.join(" · ")),
-    h("p", { class: "job-status", "data-testid": "job-status" }, statusLine(job)));
+    h("p", { class: "job-meta" }, meta.join(" · ")));
+  // A stopped deck explains itself in its problem box below; a status line would repeat it.
+  if (!["failed", "needs_attention"].includes(job.state)) {
+    card.append(h("p", { class: "job-status", "data-testid": "job-status" }, statusLine(job)));
+  }
 
   if (job.state === "downloading") card.append(downloadBar(job));
   if (["done", "failed", "cancelled", "needs_attention"].includes(job.state)) {

@@ -102,7 +102,13 @@ export async function seriousViolations(page) {
 
 export async function screenshot(page, name) {
   await fs.mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // Grow the window to the page's height (rather than a stitched full-page capture) so the
+  // sticky sidebar is drawn as a person would see it in a tall window.
+  const original = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: original.width, height: Math.max(original.height, height) });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  await page.setViewportSize(original);
 }
 
 /** A job record like the engine's. */

@@ -17,7 +17,8 @@ export function renderSettings(root, opts = {}) {
   const settings = state.settings;
   const page = h("div", { class: "page", "data-testid": "screen-settings" }, h("h1", {}, "Settings"));
   root.append(page);
-  if (state.notice) {
+  // The notice shows once: as the window's banner, or here if that banner was dismissed.
+  if (state.notice && !document.querySelector('[data-testid="settings-notice"]')) {
     page.append(h("div", { class: "banner warning", "data-testid": "settings-notice-inline" }, h("p", {}, state.notice)));
   }
   const saved = h("p", { class: "hint saved", role: "status", "data-testid": "settings-saved" });
@@ -116,7 +117,7 @@ export function renderSettings(root, opts = {}) {
     const userField = h("div", { class: "field", hidden: auth.value !== "basic" }, h("label", { for: "server-user", class: "label" }, "User name"), user);
     const urlError = h("p", { id: "server-url-error", class: "field-error", "data-testid": "error-server-url" });
     const result = h("div", { "data-testid": "server-result", role: "status" });
-    const keyArea = h("div", {});
+    const keyArea = h("div", { class: "server-sign-in" });
     const enabled = selfHostedEnabled();
 
     auth.addEventListener("change", () => { userField.hidden = auth.value !== "basic"; });
@@ -197,7 +198,7 @@ export function renderSettings(root, opts = {}) {
 
     section.append(
       h("h2", { id: "self-heading", tabindex: "-1" }, "Your own Presenton server"),
-      h("p", { class: "hint" }, PROVIDERS["presenton-self"].keyHow),
+      h("p", { class: "hint" }, "If you or your company run Presenton yourselves, enter its address and how it signs you in. Leave this alone otherwise."),
       form, keyArea, result);
     drawKeyArea();
     return section;
