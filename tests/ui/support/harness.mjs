@@ -63,6 +63,9 @@ export async function openApp(browser, server, config = {}, { colorScheme = "lig
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.problems = problems;
+  // Every URL the page asked for, from the very first load on.
+  page.requestsSeen = [];
+  page.on("request", (r) => page.requestsSeen.push(r.url()));
   await page.addInitScript(`window.__FAKE_CONFIG__ = ${JSON.stringify(config)};`);
   await page.addInitScript({ path: path.join(here, "fake-backend.js") });
   await page.goto(server.url);

@@ -325,6 +325,9 @@ export function renderNewDeck(root, opts = {}) {
         const buttons = err.kind === "auth" || err.kind === "insecure_connection" || err.kind === "setup_required"
           ? [h("button", { type: "button", class: "button", "data-testid": "problem-open-settings", onclick: () => go("settings", { section: provider }) }, "Open Settings")]
           : [];
+        if (err.kind === "credits" && PROVIDERS[provider].accountUrl) {
+          buttons.push(h("button", { type: "button", class: "button", "data-testid": "problem-open-account", onclick: () => call(COMMANDS.openUrl, { url: PROVIDERS[provider].accountUrl }).catch(() => {}) }, `Open my ${PROVIDERS[provider].name} account`));
+        }
         formProblem.replaceChildren(renderProblem(err, providerName(provider), buttons));
         announce(formProblem.querySelector(".problem-sentence").textContent);
       }
