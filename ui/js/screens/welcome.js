@@ -35,5 +35,5 @@ export function renderWelcome(root) {
       h("p", { class: "hint" }, "Running Presenton on your own server? ",
         h("button", { type: "button", class: "button link", "data-testid": "welcome-self-hosted", onclick: () => go("settings", { section: "presenton-self" }) }, "Set up your server in Settings"), "."),
       startWrap,
-      h("p", {}, h("button", { type: "button", class: "button quiet", "data-testid": "welcome-skip", onclick: () => go("new-deck") }, "Look around first"))));
+      h("p", {}, h("button", { type: "button", class: "button link", "data-testid": "welcome-skip", onclick: () => go("new-deck") }, "Look around first"))));
 }
