@@ -66,7 +66,8 @@ test("Gamma: the request carries the chosen language, theme, PNG format and opti
     await page.getByTestId("more-options").locator("summary").click();
     await page.getByTestId("option-textOptions.amount").selectOption("brief");
     await page.getByTestId("option-textOptions.audience").fill("ten-year-olds");
-    await page.getByTestId("option-imageOptions.source").selectOption("noImages");
+    await page.getByTestId("option-imageOptions.source").selectOption("aiGenerated");
+    await page.getByTestId("option-imageOptions.model").selectOption("imagen-4-pro");
     await page.getByTestId("generate").click();
     await page.getByTestId("screen-jobs").waitFor();
 
@@ -74,7 +75,7 @@ test("Gamma: the request carries the chosen language, theme, PNG format and opti
     const [submitted] = await calls(page, "submit_deck");
     const expected = {
       content: "The water cycle for year 5", title: "Water cycle", slides: 8, language: "de", format: "png", theme: "night-sky",
-      options: { textMode: "generate", cardSplit: "auto", "textOptions.amount": "brief", "textOptions.audience": "ten-year-olds", "imageOptions.source": "noImages" },
+      options: { textMode: "generate", cardSplit: "auto", "textOptions.amount": "brief", "textOptions.audience": "ten-year-olds", "imageOptions.source": "aiGenerated", "imageOptions.model": "imagen-4-pro" },
     };
     assert.deepEqual(validated.args, { provider: "gamma", request: expected });
     assert.deepEqual(submitted.args, { provider: "gamma", request: expected, outDir: "/home/ada/Talks" });

@@ -1,5 +1,6 @@
 // "More options": each service's own choices, by their API names (DeckRequest.options).
 
+import { COMMANDS, call } from "./ipc.js";
 import { h, nextId } from "./dom.js";
 
 /** @typedef {{name: string, label: string, kind: "select"|"text"|"check", choices?: [string, string][], initial?: any, hint?: string, max?: number}} OptionSpec */
@@ -22,6 +23,8 @@ const GAMMA = [
     ["webFreeToUseCommercially", "Photos free for business use"], ["pexels", "Photos from Pexels"],
     ["pictographic", "Simple illustrations"], ["giphy", "GIFs"], ["themeAccent", "Only the theme's accents"],
     ["placeholder", "Empty picture boxes to fill later"], ["noImages", "No pictures"]] },
+  // Filled from list_choices: models change often and depend on the plan.
+  { name: "imageOptions.model", label: "AI picture model", kind: "select", initial: "", remote: "image_models", choices: [["", "Gamma's choice"]] },
   { name: "cardOptions.dimensions", label: "Slide shape", kind: "select", initial: "", choices: [
     ["", "Gamma's default"], ["16x9", "Widescreen (16:9)"], ["4x3", "Classic (4:3)"], ["fluid", "Flexible height"]] },
 ];
@@ -66,6 +69,7 @@ export function optionFields(provider, values, onChange) {
     }
     input.addEventListener("change", onChange);
     inputs.set(spec.name, input);
+    if (spec.remote) loadRemoteChoices(provider, spec, input, current);
     if (spec.kind === "check") return h("div", { class: "check" }, input, h("label", { for: id }, spec.label));
     return h("div", { class: "field" },
       h("label", { for: id, class: "label" }, spec.label), input,
@@ -88,4 +92,15 @@ export function optionFields(provider, values, onChange) {
     return out;
   };
   return { element: h("div", { class: "grid two options" }, fields), read, inputs };
+}
+
+/** Adds a service's own list (e.g. image models) to a select; the default stays if it fails. */
+function loadRemoteChoices(provider, spec, select, current) {
+  call(COMMANDS.listChoices, { provider, kind: spec.remote })
+    .then((page) => {
+      for (const item of (page && page.items) || []) {
+        select.append(h("option", { value: item.id, selected: item.id === current }, item.detail ? `${item.name} — ${item.detail}` : item.name));
+      }
+    })
+    .catch(() => {});
 }

@@ -54,6 +54,9 @@ async function loadJobs() {
   try {
     const jobs = await call(COMMANDS.listJobs);
     for (const job of jobs) {
+      // An event may have brought a newer record while the list was on its way.
+      const known = state.jobs.get(job.id);
+      if (known && known.updated_ms > job.updated_ms) continue;
       state.jobs.set(job.id, job);
       if (job.credits) noteCredits(job.provider, job.credits.remaining);
     }

@@ -28,7 +28,7 @@
     ],
     themes: [{ id: "oasis", name: "Oasis" }, { id: "night-sky", name: "Night Sky" }],
     templates: [{ id: "general", name: "General" }, { id: "modern", name: "Modern" }],
-    image_models: [],
+    image_models: [{ id: "imagen-4-pro", name: "Imagen 4 Pro", detail: "detailed photos" }, { id: "flux-1-quick", name: "Flux Quick" }],
     folders: [],
   };
 
