@@ -140,3 +140,18 @@ test("an empty list invites making a deck", async () => {
     await page.getByTestId("new-deck-form").waitFor();
   } finally { await closePage(page); }
 });
+
+test("a deck whose checks stopped at the deadline says so and can be checked again", async () => {
+  const now = Date.now();
+  const job = makeJob({ id: "job-s", state: "running", stalled: true, history: [{ state: "queued", at_ms: now - 4000000 }, { state: "running", at_ms: now - 3600000 }] });
+  const fresh = makeJob({ id: "job-h", state: "running", created_ms: now - 600000, history: [{ state: "running", at_ms: now - 30000 }] });
+  const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [job, fresh] });
+  try {
+    await page.getByTestId("nav-jobs").click();
+    assert.match(await status(page, "job-s").textContent(), /taking much longer than usual/);
+    // Elapsed time counts from when the service accepted the deck.
+    assert.match(await status(page, "job-h").textContent(), /— 3\d s so far/);
+    await card(page, "job-s").getByTestId("job-check-again").click();
+    assert.deepEqual((await calls(page, "check_again")).map((c) => c.args), [{ id: "job-s" }]);
+  } finally { await closePage(page); }
+});

@@ -1,7 +1,10 @@
 // The one place in ui/ that names Tauri commands and events (mirrors docs ipc.md and the Rust
 // side; a Rust test parses the literals below, so keep them plain `key: "value"` pairs).
 
-/** Command names, by the name the UI code uses. */
+/**
+ * Command names, by the name the UI code uses. `open_url` is not in ipc.md: it opens an https
+ * page (where keys come from, billing) in the person's browser.
+ */
 export const COMMANDS = {
   appInfo: "app_info",
   keyStatus: "key_status",
@@ -27,7 +30,6 @@ export const COMMANDS = {
   showInFolder: "show_in_folder",
   openEditor: "open_editor",
   typicalDuration: "typical_duration",
-  // Not in ipc.md yet: opens an https link (key pages, billing) in the person's browser.
   openUrl: "open_url",
 };
 
@@ -82,7 +84,8 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  * @typedef {{id: string, provider: ProviderId, request: DeckRequest, state: JobState,
  *   created_ms: number, updated_ms: number, remote?: {id: string, file_id?: string},
  *   progress?: string, warnings?: string[], out_dir: string, file?: string, edit_url?: string,
- *   credits?: {used?: number, remaining?: number}, error?: EngineError}} Job
+ *   credits?: {used?: number, remaining?: number}, error?: EngineError,
+ *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string}} Job
  * @typedef {{schema_version: 1, default_provider: ProviderId, save_folder: string|null,
  *   defaults: Object<string, Partial<DeckRequest>>, concurrency: Object<string, number>,
  *   notifications: boolean, appearance: "system"|"light"|"dark",

@@ -47,7 +47,8 @@ export function statusLine(job, now = Date.now()) {
     case "queued": return `Waiting for its turn — ${p} makes a few decks at a time.`;
     case "submitting": return `Sending to ${p}…`;
     case "running": {
-      const elapsed = formatDuration((now - job.created_ms) / 1000);
+      if (job.stalled) return `${p} is taking much longer than usual, so Deckhand stopped checking. Check again to keep waiting.`;
+      const elapsed = formatDuration((now - runningSince(job)) / 1000);
       if (job.provider !== "gamma" && job.progress) return `${job.progress} (${elapsed} so far)`;
       const typical = typicalSeconds(job);
       const usual = typical ? `, usually takes about ${formatDuration(typical)}` : "";
@@ -65,6 +66,12 @@ export function statusLine(job, now = Date.now()) {
     case "failed": return describeError(job.error || { kind: "internal" }, p).sentence;
     default: return job.state;
   }
+}
+
+/** When the service accepted the deck (the job's history says), else when it was created. */
+function runningSince(job) {
+  const stamp = (job.history || []).find((h) => h.state === "running");
+  return stamp && typeof stamp.at_ms === "number" ? stamp.at_ms : job.created_ms;
 }
 
 /** The <progress> of a download, kept live by download_progress events. */
@@ -155,6 +162,8 @@ export function renderJobCard(job) {
 
   const actions = h("div", { class: "actions" });
   if (ACTIVE_STATES.includes(job.state)) {
+    // Polling stopped at its deadline while the service still works: the person resumes it.
+    if (job.stalled) actions.append(button("Check again", "job-check-again", () => act(card, job, COMMANDS.checkAgain, "Checking again."), "button primary"));
     actions.append(button("Cancel", "job-cancel", async () => {
       const ok = await confirmDialog({
         title: "Cancel this deck?", testid: "confirm-cancel",
