@@ -79,7 +79,7 @@ test("keyboard only: Tab reaches the notes and Generate in a sensible order, Ent
   } finally { await closePage(page); }
 });
 
-test("keyboard only: the language list works with arrows and Enter, and Escape closes dialogs", async () => {
+test("keyboard only: the language list works with arrows and Enter", async () => {
   const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [] });
   try {
     await page.getByTestId("field-language").focus();
@@ -92,5 +92,16 @@ test("keyboard only: the language list works with arrows and Enter, and Escape c
     assert.equal(await page.getByTestId("field-language").getAttribute("aria-expanded"), "false");
     // Enter in the language list picked a language; it did not send the form.
     assert.equal((await calls(page, "validate_request")).length, 0);
+  } finally { await closePage(page); }
+});
+
+test("keyboard only: Escape answers a confirmation with no, and focus returns to the button", async () => {
+  const page = await SCENES["cancel-dialog"](browser, server, {});
+  try {
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "dialog-cancel", "the safe answer has focus");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("confirm-cancel").waitFor({ state: "detached" });
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "job-cancel");
+    assert.equal((await calls(page, "cancel_job")).length, 0);
   } finally { await closePage(page); }
 });

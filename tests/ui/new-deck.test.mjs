@@ -179,3 +179,17 @@ test("credits left on the account are shown when known", async () => {
     assert.equal(await page.getByTestId("credits-left").textContent(), "Your Gamma account has 1,234 credits left.");
   } finally { await closePage(page); }
 });
+
+test("a text file dropped on the page (no path) is read in the page", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma });
+  try {
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["# Agenda\n- Budget\n- Hiring"], "agenda.md", { type: "text/markdown" }));
+      document.querySelector("[data-testid='drop-zone']").dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => document.querySelector("#content").value.includes("# Agenda"));
+    assert.match(await page.getByTestId("drop-note").textContent(), /Added the text of agenda\.md/);
+    assert.equal((await calls(page, "read_source_file")).length, 0);
+  } finally { await closePage(page); }
+});
