@@ -1,3 +1,5 @@
 //! Tauri commands, one file per domain. Each is a few lines over the engine.
 
 pub mod app;
+pub mod keys;
+pub mod settings;

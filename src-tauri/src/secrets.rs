@@ -1,0 +1,175 @@
+//! The app's secret store: keys kept for this session only (in memory, when the person chose
+//! that) come first, then the OS keychain. There is no third layer: if the keychain is
+//! unavailable and the person did not choose "this session only", nothing is kept, and the
+//! error says so. Never a silent plaintext fallback.
+
+use std::sync::Arc;
+
+use deckhand_engine::secrets::MemorySecretStore;
+use deckhand_engine::{Error, Secret, SecretAccount, SecretStore};
+use serde::Serialize;
+
+/// What the UI may know about a key: whether it is set, its last four characters (not for
+/// passwords), and whether it lives only until Deckhand closes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyStatus {
+    pub set: bool,
+    pub last4: Option<String>,
+    pub session_only: bool,
+}
+
+impl KeyStatus {
+    pub fn unset() -> Self {
+        KeyStatus { set: false, last4: None, session_only: false }
+    }
+
+    fn of(account: &SecretAccount, secret: &Secret, session_only: bool) -> Self {
+        // Four characters of a password would make guessing it easier; keys are random.
+        let last4 = match account {
+            SecretAccount::PresentonSelfPassword { .. } => None,
+            _ => Some(secret.last4()),
+        };
+        KeyStatus { set: true, last4, session_only }
+    }
+}
+
+pub struct AppSecrets {
+    session: MemorySecretStore,
+    /// The keychain, or why it could not be opened (the app starts anyway).
+    keychain: Result<Arc<dyn SecretStore>, Error>,
+}
+
+impl AppSecrets {
+    pub fn new(keychain: Result<Arc<dyn SecretStore>, Error>) -> Self {
+        AppSecrets { session: MemorySecretStore::default(), keychain }
+    }
+
+    fn keychain(&self) -> Result<&dyn SecretStore, Error> {
+        self.keychain.as_deref().map_err(Clone::clone)
+    }
+
+    /// Keep `secret`: in the keychain, or (when the person chose it) in memory for this session.
+    /// A key saved to the keychain replaces any session-only copy.
+    pub fn keep(&self, account: &SecretAccount, secret: &Secret, session_only: bool) -> Result<KeyStatus, Error> {
+        if session_only {
+            self.session.set(account, secret)?;
+        } else {
+            self.keychain()?.set(account, secret)?;
+            self.session.delete(account)?;
+        }
+        Ok(KeyStatus::of(account, secret, session_only))
+    }
+
+    pub fn status(&self, account: &SecretAccount) -> Result<KeyStatus, Error> {
+        if let Some(s) = self.session.get(account)? {
+            return Ok(KeyStatus::of(account, &s, true));
+        }
+        Ok(match self.keychain()?.get(account)? {
+            Some(s) => KeyStatus::of(account, &s, false),
+            None => KeyStatus::unset(),
+        })
+    }
+
+    /// Forget the key everywhere. With the keychain unavailable, forgetting a session-only key
+    /// still works; anything else reports the keychain error.
+    pub fn forget(&self, account: &SecretAccount) -> Result<(), Error> {
+        let had_session_copy = self.session.get(account)?.is_some();
+        self.session.delete(account)?;
+        match self.keychain().and_then(|k| k.delete(account)) {
+            Err(_) if had_session_copy => Ok(()),
+            other => other,
+        }
+    }
+}
+
+impl SecretStore for AppSecrets {
+    fn get(&self, account: &SecretAccount) -> Result<Option<Secret>, Error> {
+        match self.session.get(account)? {
+            Some(s) => Ok(Some(s)),
+            None => self.keychain()?.get(account),
+        }
+    }
+
+    fn set(&self, account: &SecretAccount, secret: &Secret) -> Result<(), Error> {
+        self.keep(account, secret, false).map(|_| ())
+    }
+
+    fn delete(&self, account: &SecretAccount) -> Result<(), Error> {
+        self.forget(account)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A keychain that is locked: every call fails like the real one does.
+    struct Locked;
+    impl SecretStore for Locked {
+        fn get(&self, _: &SecretAccount) -> Result<Option<Secret>, Error> {
+            Err(Error::keychain("locked"))
+        }
+        fn set(&self, _: &SecretAccount, _: &Secret) -> Result<(), Error> {
+            Err(Error::keychain("locked"))
+        }
+        fn delete(&self, _: &SecretAccount) -> Result<(), Error> {
+            Err(Error::keychain("locked"))
+        }
+    }
+
+    fn with_memory_keychain() -> (AppSecrets, Arc<MemorySecretStore>) {
+        let kc = Arc::new(MemorySecretStore::default());
+        (AppSecrets::new(Ok(kc.clone() as Arc<dyn SecretStore>)), kc)
+    }
+
+    #[test]
+    fn keychain_keys_are_reported_with_last4_and_a_saved_key_replaces_a_session_one() {
+        let (s, kc) = with_memory_keychain();
+        let a = SecretAccount::GammaApiKey;
+        assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
+        s.keep(&a, &Secret::new("session-key-1111"), true).unwrap();
+        assert!(kc.get(&a).unwrap().is_none(), "session-only keys never reach the keychain");
+        assert_eq!(s.status(&a).unwrap(), KeyStatus { set: true, last4: Some("1111".into()), session_only: true });
+        s.keep(&a, &Secret::new("saved-key-2222"), false).unwrap();
+        assert_eq!(s.status(&a).unwrap(), KeyStatus { set: true, last4: Some("2222".into()), session_only: false });
+        assert_eq!(s.get(&a).unwrap().unwrap().expose(), "saved-key-2222");
+        s.forget(&a).unwrap();
+        assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
+        assert!(kc.get(&a).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_locked_keychain_is_an_error_never_a_silent_fallback() {
+        let s = AppSecrets::new(Ok(Arc::new(Locked)));
+        let a = SecretAccount::PresentonApiKey;
+        assert_eq!(s.keep(&a, &Secret::new("sk-presenton-x"), false).unwrap_err().kind(), "keychain");
+        assert_eq!(s.status(&a).unwrap_err().kind(), "keychain");
+        assert!(s.session.get(&a).unwrap().is_none(), "nothing was kept anywhere");
+        // The person chooses this session only: that works, and is said.
+        let st = s.keep(&a, &Secret::new("sk-presenton-abcd"), true).unwrap();
+        assert!(st.session_only);
+        assert_eq!(s.get(&a).unwrap().unwrap().expose(), "sk-presenton-abcd");
+        s.forget(&a).unwrap();
+        assert_eq!(s.forget(&a).unwrap_err().kind(), "keychain");
+    }
+
+    #[test]
+    fn an_unopenable_keychain_still_allows_session_keys() {
+        let s = AppSecrets::new(Err(Error::keychain("no backend")));
+        let a = SecretAccount::GammaApiKey;
+        assert_eq!(s.get(&a).unwrap_err().kind(), "keychain");
+        s.keep(&a, &Secret::new("k-12345678"), true).unwrap();
+        assert_eq!(s.status(&a).unwrap().last4.as_deref(), Some("5678"));
+    }
+
+    #[test]
+    fn passwords_show_no_characters() {
+        let (s, _) = with_memory_keychain();
+        let a = SecretAccount::PresentonSelfPassword { origin: "http://localhost:5001".into(), user: "admin".into() };
+        let st = s.keep(&a, &Secret::new("hunter22"), false).unwrap();
+        assert_eq!(st, KeyStatus { set: true, last4: None, session_only: false });
+        let json = serde_json::to_string(&st).unwrap();
+        assert_eq!(json, r#"{"set":true,"last4":null,"sessionOnly":false}"#);
+    }
+}
