@@ -115,6 +115,21 @@ pub fn check_transport(url: &Url, settings: &Settings) -> Result<(), Error> {
     })
 }
 
+/// Remember the person's "yes, plain http is OK" for the server at `base_url`. Returns whether
+/// anything changed: https and loopback addresses need no confirmation and are not recorded.
+pub fn confirm_insecure(settings: &mut Settings, base_url: &str) -> Result<bool, Error> {
+    let url = parse_base_url(base_url).map_err(|e| field_error("base_url", e.message()))?;
+    if url.scheme() == "https" || is_loopback(&url) {
+        return Ok(false);
+    }
+    let origin = url.origin().ascii_serialization();
+    if settings.servers.insecure_confirmed.contains(&origin) {
+        return Ok(false);
+    }
+    settings.servers.insecure_confirmed.push(origin);
+    Ok(true)
+}
+
 /// The connection for `kind` with the credential kept in `secrets`.
 pub fn resolve(kind: ProviderKind, settings: &Settings, secrets: &dyn SecretStore, env: &EnvOverrides) -> Result<ProviderConnection, Error> {
     let base = base_url(kind, settings, env)?;
@@ -211,6 +226,18 @@ mod tests {
         settings.servers.insecure_confirmed.push("http://192.168.1.20:5001".into());
         assert!(check_transport(&lan, &settings).is_ok());
         assert!(check_transport(&Url::parse("http://192.168.1.20:5002").unwrap(), &settings).is_err(), "confirmed per origin, port included");
+    }
+
+    #[test]
+    fn confirming_records_the_origin_once_and_only_for_plain_http_elsewhere() {
+        let mut settings = Settings::default();
+        assert!(confirm_insecure(&mut settings, "http://192.168.1.20:5001/presenton/").unwrap());
+        assert!(!confirm_insecure(&mut settings, "http://192.168.1.20:5001").unwrap());
+        assert!(!confirm_insecure(&mut settings, "https://secure.example").unwrap());
+        assert!(!confirm_insecure(&mut settings, "http://localhost:5001").unwrap());
+        assert_eq!(settings.servers.insecure_confirmed, vec!["http://192.168.1.20:5001".to_string()]);
+        assert_eq!(confirm_insecure(&mut settings, "nonsense").unwrap_err().kind(), "invalid_input");
+        assert!(settings.validate().is_ok());
     }
 
     #[test]

@@ -361,6 +361,16 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// Where finished decks go: the chosen folder, else `Deckhand` in the person's Documents.
+    pub fn effective_save_folder(&self, documents: &std::path::Path) -> std::path::PathBuf {
+        match &self.save_folder {
+            Some(folder) => folder.into(),
+            None => documents.join("Deckhand"),
+        }
+    }
+}
+
 impl ProviderDefaults {
     pub fn get(&self, kind: ProviderKind) -> &DeckDefaults {
         match kind {
@@ -559,5 +569,13 @@ mod tests {
         assert_eq!(normalized_origin("https://x.example:443").as_deref(), Some("https://x.example"));
         assert_eq!(normalized_origin("file:///etc"), None);
         assert_eq!(Concurrency::default().as_map()[&ProviderKind::PresentonSelf], 1);
+    }
+
+    #[test]
+    fn the_save_folder_defaults_to_documents_deckhand() {
+        let docs = std::path::Path::new("/home/ana/Documents");
+        assert_eq!(Settings::default().effective_save_folder(docs), docs.join("Deckhand"));
+        let chosen = Settings { save_folder: Some("/srv/decks".into()), ..Settings::default() };
+        assert_eq!(chosen.effective_save_folder(docs), std::path::PathBuf::from("/srv/decks"));
     }
 }
