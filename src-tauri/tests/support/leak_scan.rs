@@ -60,8 +60,12 @@ impl LeakScan {
     }
 
     pub fn scan_text(&self, place: &str, text: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
+        let mut out: Vec<Finding> = Vec::new();
         for (label, needle) in &self.needles {
+            // One finding per secret and form per place is enough to point at the leak.
+            if out.iter().any(|f| &f.secret == label) {
+                continue;
+            }
             if let Some(i) = text.find(needle.as_str()) {
                 let start = text[..i].char_indices().rev().nth(20).map_or(0, |(j, _)| j);
                 let excerpt: String = text[start..].chars().take(60).collect();
