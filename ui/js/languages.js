@@ -96,9 +96,9 @@ export function languagePicker(o) {
       hint.textContent = "The list of languages isn't available right now; type the language's name.";
     });
 
-  const element = h("div", { class: "field combo" },
+  const element = h("div", { class: "field" },
     h("label", { for: id, class: "label" }, "Language"),
-    input, list, hint);
+    h("div", { class: "combo" }, input, list), hint);
 
   return {
     element,
