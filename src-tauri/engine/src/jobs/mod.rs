@@ -7,6 +7,7 @@ pub mod file_names;
 pub mod history;
 pub mod ids;
 pub mod journal;
+pub mod queue;
 pub mod poll_schedule;
 pub mod runner;
 pub mod state;
