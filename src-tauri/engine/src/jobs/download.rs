@@ -122,32 +122,23 @@ pub async fn download_with(
     let dir_owned = dir.to_path_buf();
     let final_path = tokio::task::spawn_blocking(move || -> Result<PathBuf, Error> {
         content_check::check_file(&part_path, format).map_err(|mut e| {
-            if e.details().is_empty() {
-                *e.details_mut() = details;
-            }
+            let d = e.details_mut();
+            d.status = d.status.or(details.status);
+            d.request_id = d.request_id.take().or(details.request_id);
             e
         })?;
         claim_final_name(&part_path, &dir_owned, &base, ext)
     })
     .await
     .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
-    guard.disarm_if_gone();
+    // The .part is gone (linked then removed, or renamed). Its name may already belong to
+    // another download of the same title, so the guard must not remove anything now.
+    guard.0 = None;
     Ok(final_path)
 }
 
 /// Removes the partial file when the download fails, is cancelled or its future is dropped.
 struct PartGuard(Option<PathBuf>);
-
-impl PartGuard {
-    /// After a successful claim the `.part` no longer exists; nothing to clean.
-    fn disarm_if_gone(&mut self) {
-        if let Some(p) = &self.0 {
-            if std::fs::symlink_metadata(p).is_err() {
-                self.0 = None;
-            }
-        }
-    }
-}
 
 impl Drop for PartGuard {
     fn drop(&mut self) {
