@@ -23,7 +23,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<String> {
 fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(4096)];
     let pairs = sample.len() / 2;
-    if pairs < 2 || sample.len() % 2 != 0 {
+    if pairs < 2 {
         return None;
     }
     let zeros_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();

@@ -161,6 +161,31 @@ fn docx_headings_follow_styles_xml_for_localized_style_ids() {
 }
 
 #[test]
+fn docx_tables_become_markdown_rows_and_list_styles_become_items() {
+    let styles = r#"<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>"#;
+    let cell = |text: &str| format!("<w:tc>{}</w:tc>", para(None, &run(text)));
+    let body = [
+        para(None, &run("Sales by region")),
+        format!(
+            "<w:tbl><w:tblPr/><w:tr>{}{}</w:tr><w:tr>{}<w:tc>{}{}</w:tc></w:tr></w:tbl>",
+            cell("Region"),
+            cell("Sales | units"),
+            cell("North"),
+            para(None, &run("42")),
+            para(None, &run("(est.)"))
+        ),
+        para(Some("ListBullet"), &run("Bulleted by its style")),
+        r#"<w:p><w:pPr><w:pStyle w:val="ListBullet"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>Numbering switched off</w:t></w:r></w:p>"#.to_string(),
+    ]
+    .concat();
+    let source = source_text_from_bytes("table.docx", &docx(&body, Some(styles))).unwrap();
+    assert_eq!(
+        source.text,
+        "Sales by region\n\n| Region | Sales \\| units |\n| --- | --- |\n| North | 42 (est.) |\n\n- Bulleted by its style\nNumbering switched off"
+    );
+}
+
+#[test]
 fn docx_skips_deleted_text_field_codes_and_fallback_copies() {
     let body = format!(
         r#"<w:p><w:del><w:r><w:delText>removed </w:delText></w:r></w:del><w:r><w:instrText> PAGE </w:instrText></w:r>{}<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p>{}</w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p>{}</w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"#,
