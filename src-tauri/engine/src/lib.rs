@@ -14,6 +14,7 @@ pub mod providers;
 pub mod secret;
 pub mod secrets;
 pub mod settings;
+pub mod source_text;
 
 pub use error::{Details, Error};
 pub use events::{EngineEvent, EventSink};

@@ -1,1 +1,305 @@
-//! (job engine: download)
+//! Download a finished deck safely: stream it chunk by chunk (constant memory) to a `.part`
+//! file next to its final place, check what arrived is the deck asked for, fsync, then give it
+//! its final name without ever overwriting a file — `Deck.pptx`, `Deck (2).pptx`, … A failure
+//! at any step removes the partial file and leaves everything else as it was, so the caller
+//! can simply try again.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Details, Error};
+use crate::jobs::content_check::{self, excerpt, looks_expired};
+use crate::jobs::file_names::{numbered_name, sanitize_base, MAX_CANDIDATES};
+use crate::providers::http::{request_id, retry_after};
+use crate::providers::ExportFormat;
+
+/// A server that sends no byte for this long is treated as gone.
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How much of an error answer is read to explain it.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Knobs tests turn; the app uses the defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadOptions {
+    pub stall_timeout: Duration,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        DownloadOptions { stall_timeout: STALL_TIMEOUT }
+    }
+}
+
+/// Stream `resp` into `dir` as `base_name`.`ext` (sanitized, never overwriting) and return
+/// the final path. `progress(received, total)` is called after every chunk.
+pub async fn download_to(
+    resp: reqwest::Response,
+    dir: &Path,
+    base_name: &str,
+    format: ExportFormat,
+    cancel: &CancellationToken,
+    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
+) -> Result<PathBuf, Error> {
+    download_with(resp, dir, base_name, format, cancel, progress, DownloadOptions::default()).await
+}
+
+/// [`download_to`] with explicit options.
+pub async fn download_with(
+    resp: reqwest::Response,
+    dir: &Path,
+    base_name: &str,
+    format: ExportFormat,
+    cancel: &CancellationToken,
+    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
+    options: DownloadOptions,
+) -> Result<PathBuf, Error> {
+    if !resp.status().is_success() {
+        return Err(status_error(resp, options.stall_timeout).await);
+    }
+    let details = Details { provider_message: None, request_id: request_id(resp.headers()), status: Some(resp.status().as_u16()) };
+    check_dir(dir)?;
+    let base = sanitize_base(base_name);
+    let ext = format.extension();
+    let (part_path, mut file) = create_part(dir, &base, ext).await?;
+    let mut guard = PartGuard(Some(part_path.clone()));
+
+    let total = resp.content_length();
+    progress(0, total);
+    let mut received: u64 = 0;
+    let mut stream = resp.bytes_stream();
+    loop {
+        let next = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
+            next = tokio::time::timeout(options.stall_timeout, stream.next()) => next,
+        };
+        let chunk = match next {
+            Err(_) => {
+                return Err(Error::Timeout {
+                    message: format!(
+                        "The download stalled: no data arrived for {} seconds. Try downloading again.",
+                        options.stall_timeout.as_secs().max(1)
+                    ),
+                    details,
+                })
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err(broken_stream(&e, details)),
+            Ok(Some(Ok(chunk))) => chunk,
+        };
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
+            r = file.write_all(&chunk) => r.map_err(|e| disk_error(&e, dir))?,
+        }
+        received += chunk.len() as u64;
+        progress(received, total);
+    }
+    if let Some(total) = total {
+        if received != total {
+            return Err(Error::Network {
+                message: format!(
+                    "The download stopped early ({received} of {total} bytes arrived), so nothing was saved. Try downloading again."
+                ),
+                details,
+            });
+        }
+    }
+    file.flush().await.map_err(|e| disk_error(&e, dir))?;
+    file.sync_all().await.map_err(|e| disk_error(&e, dir))?;
+    drop(file);
+    if cancel.is_cancelled() {
+        return Err(Error::cancelled());
+    }
+
+    // Checking and naming touch only the disk: done off the async threads.
+    let dir_owned = dir.to_path_buf();
+    let final_path = tokio::task::spawn_blocking(move || -> Result<PathBuf, Error> {
+        content_check::check_file(&part_path, format).map_err(|mut e| {
+            let d = e.details_mut();
+            d.status = d.status.or(details.status);
+            d.request_id = d.request_id.take().or(details.request_id);
+            e
+        })?;
+        claim_final_name(&part_path, &dir_owned, &base, ext)
+    })
+    .await
+    .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
+    // The .part is gone (linked then removed, or renamed). Its name may already belong to
+    // another download of the same title, so the guard must not remove anything now.
+    guard.0 = None;
+    Ok(final_path)
+}
+
+/// Removes the partial file when the download fails, is cancelled or its future is dropped.
+struct PartGuard(Option<PathBuf>);
+
+impl Drop for PartGuard {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn check_dir(dir: &Path) -> Result<(), Error> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::disk(format!(
+            "{} is a file, not a folder. Choose a folder for your decks and try again.",
+            dir.display()
+        ))),
+        Err(e) => Err(disk_error(&e, dir)),
+    }
+}
+
+/// Creates `<base>.<ext>.part` (or `<base>.<ext>.<n>.part` when another download of the same
+/// title is under way), exclusively, so two downloads never write into one file.
+async fn create_part(dir: &Path, base: &str, ext: &str) -> Result<(PathBuf, tokio::fs::File), Error> {
+    for n in 1..=100u32 {
+        let name = if n == 1 { format!("{base}.{ext}.part") } else { format!("{base}.{ext}.{n}.part") };
+        let path = dir.join(name);
+        match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(disk_error(&e, dir)),
+        }
+    }
+    Err(Error::disk(format!(
+        "Too many unfinished downloads named \"{base}\" are in {}. Remove the .part files there and try again.",
+        dir.display()
+    )))
+}
+
+/// Gives the checked `.part` its final name, never replacing an existing file. A hard link
+/// fails atomically if the name is taken, so concurrent downloads of one title (or another
+/// program) can never be overwritten; a crash between link and unlink leaves a complete file
+/// plus a stray `.part`, never a partial file under a final name. File systems without hard
+/// links (FAT, some network shares) get an exclusive reservation replaced by a rename.
+pub fn claim_final_name(part: &Path, dir: &Path, base: &str, ext: &str) -> Result<PathBuf, Error> {
+    for n in 1..=MAX_CANDIDATES {
+        let candidate = dir.join(numbered_name(base, ext, n));
+        match std::fs::hard_link(part, &candidate) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(part);
+                sync_dir(dir);
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(_) => match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+                Ok(_) => {
+                    std::fs::rename(part, &candidate).map_err(|e| {
+                        let _ = std::fs::remove_file(&candidate);
+                        disk_error(&e, dir)
+                    })?;
+                    sync_dir(dir);
+                    return Ok(candidate);
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(disk_error(&e, dir)),
+            },
+        }
+    }
+    Err(Error::disk(format!(
+        "{} already holds {MAX_CANDIDATES} decks named \"{base}\". Choose another folder or title.",
+        dir.display()
+    )))
+}
+
+/// Makes the new directory entry durable (Unix); best effort, the data itself is synced.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// A plain sentence for a file-system failure while saving into `dir`.
+pub fn disk_error(e: &std::io::Error, dir: &Path) -> Error {
+    let where_ = dir.display();
+    let message = match e.kind() {
+        ErrorKind::NotFound => format!("The folder {where_} no longer exists. Choose another folder and try again."),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            format!("Deckhand is not allowed to save files in {where_}. Choose another folder and try again.")
+        }
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            format!("The disk holding {where_} is full. Free some space and try again.")
+        }
+        ErrorKind::NotADirectory => format!("{where_} is not a folder. Choose a folder and try again."),
+        _ => format!("The deck could not be saved in {where_} ({e}). Try again, or choose another folder."),
+    };
+    Error::disk(message)
+}
+
+/// A body that broke off: the connection was reset or the server closed it early.
+fn broken_stream(e: &reqwest::Error, details: Details) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout { message: "The download took too long and was stopped. Try downloading again.".into(), details };
+    }
+    Error::Network {
+        message: "The connection broke during the download, so nothing was saved. Try downloading again.".into(),
+        details,
+    }
+}
+
+/// The error for a non-2xx answer. A signed link that is refused or gone has most likely
+/// expired: the cure is a fresh link, which the runner asks the provider for.
+async fn status_error(resp: reqwest::Response, stall: Duration) -> Error {
+    let status = resp.status().as_u16();
+    let retry = retry_after(resp.headers(), SystemTime::now());
+    let rid = request_id(resp.headers());
+    let body = read_limited(resp, stall).await;
+    let details = Details {
+        provider_message: (!body.is_empty()).then(|| excerpt(&body)),
+        request_id: rid,
+        status: Some(status),
+    };
+    match status {
+        429 => Error::RateLimited {
+            message: "The file server asked Deckhand to slow down. The download will be tried again shortly.".into(),
+            retry_after_secs: retry.map(|d| d.as_secs()),
+            details,
+        },
+        500..=599 => Error::Server {
+            message: format!("The file server had a problem (HTTP {status}). Try downloading again in a moment."),
+            details,
+        },
+        401 | 403 | 404 | 410 => Error::ExpiredLink {
+            message: "The download link has expired. Deckhand will ask the service for a fresh one.".into(),
+            details,
+        },
+        400..=499 if looks_expired(&body) => Error::ExpiredLink {
+            message: "The download link has expired. Deckhand will ask the service for a fresh one.".into(),
+            details,
+        },
+        300..=399 => Error::Server {
+            message: format!("The file server sent an unusable redirect (HTTP {status}). Try downloading again."),
+            details,
+        },
+        _ => Error::BadFile {
+            message: format!("The file server refused the download (HTTP {status}), so nothing was saved. Try again later."),
+            details,
+        },
+    }
+}
+
+/// Up to [`ERROR_BODY_LIMIT`] bytes of an error answer; whatever arrived if it breaks off.
+async fn read_limited(resp: reqwest::Response, stall: Duration) -> Vec<u8> {
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while body.len() < ERROR_BODY_LIMIT {
+        match tokio::time::timeout(stall, stream.next()).await {
+            Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk[..chunk.len().min(ERROR_BODY_LIMIT - body.len())]),
+            _ => break,
+        }
+    }
+    body
+}

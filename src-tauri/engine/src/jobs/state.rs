@@ -70,4 +70,112 @@ pub struct Job {
     pub credits: Option<Credits>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Error>,
+    /// Polling stopped at the deadline while the service was still working: the job is
+    /// `running` on the server, and "check again" resumes polling.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stalled: bool,
+    /// How many times a submit was started for this job (retries only after `NotSent`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub submit_attempts: u32,
+    /// Every state entered, with its time, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StateStamp>,
+    /// The job this one repeats ("retry as a new job").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<JobId>,
+}
+
+/// When a job entered a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateStamp {
+    pub state: JobState,
+    pub at_ms: u64,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Job {
+    /// A new job in `queued`.
+    pub fn new(id: JobId, provider: ProviderKind, request: DeckRequest, out_dir: std::path::PathBuf, now_ms: u64) -> Job {
+        Job {
+            id,
+            provider,
+            request,
+            state: JobState::Queued,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            remote: None,
+            progress: None,
+            warnings: Vec::new(),
+            out_dir,
+            file: None,
+            edit_url: None,
+            credits: None,
+            error: None,
+            stalled: false,
+            submit_attempts: 0,
+            history: vec![StateStamp { state: JobState::Queued, at_ms: now_ms }],
+            retry_of: None,
+        }
+    }
+
+    /// Enter `state` now; leaving a state clears the stalled flag.
+    pub fn set_state(&mut self, state: JobState, now_ms: u64) {
+        if self.state != state || self.history.is_empty() {
+            self.history.push(StateStamp { state, at_ms: now_ms });
+        }
+        self.state = state;
+        self.stalled = false;
+        self.updated_ms = now_ms;
+    }
+
+    /// Ended badly: the state and the error together.
+    pub fn fail(&mut self, state: JobState, error: Error, now_ms: u64) {
+        self.set_state(state, now_ms);
+        self.error = Some(error);
+    }
+
+    /// Still being worked on here: not finished and not stopped at the polling deadline.
+    pub fn is_active(&self) -> bool {
+        !self.state.is_finished() && !self.stalled
+    }
+
+    /// When the service accepted the job (first entry into `running`).
+    pub fn running_since_ms(&self) -> Option<u64> {
+        self.history.iter().find(|s| s.state == JobState::Running).map(|s| s.at_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_fields_default_when_missing_and_are_omitted_when_empty() {
+        let job = Job::new("j1".into(), ProviderKind::Gamma, DeckRequest::default(), "/tmp".into(), 5);
+        let mut v = serde_json::to_value(&job).unwrap();
+        assert!(v.get("stalled").is_none() && v.get("submit_attempts").is_none());
+        v.as_object_mut().unwrap().remove("history");
+        let back: Job = serde_json::from_value(v).unwrap();
+        assert!(back.history.is_empty() && !back.stalled);
+    }
+
+    #[test]
+    fn set_state_stamps_and_clears_stalled() {
+        let mut job = Job::new("j1".into(), ProviderKind::Gamma, DeckRequest::default(), "/tmp".into(), 5);
+        job.set_state(JobState::Running, 10);
+        job.stalled = true;
+        assert!(!job.is_active());
+        job.set_state(JobState::Running, 20);
+        assert!(job.is_active());
+        assert_eq!(job.running_since_ms(), Some(10));
+        assert_eq!(job.history.len(), 2);
+        assert_eq!(job.updated_ms, 20);
+    }
 }
