@@ -1,0 +1,90 @@
+//! Files and links: open a finished deck, show it in its folder, open the service's editor,
+//! read a source file's text, and pick folders and files.
+
+use std::path::PathBuf;
+
+use deckhand_engine::source_text::{self, SourceText};
+use deckhand_engine::{Error, Details};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::jobs::Jobs;
+
+fn finished_file(jobs: &Jobs, id: &str) -> Result<PathBuf, Error> {
+    let file = jobs.engine.job(id).and_then(|j| j.file);
+    match file {
+        Some(f) if f.exists() => Ok(f),
+        Some(f) => Err(Error::disk(format!("{} is no longer there; it may have been moved or deleted.", f.display()))),
+        None => Err(Error::invalid_input("id", "This deck has no file yet.")),
+    }
+}
+
+fn opener_error(e: impl std::fmt::Display) -> Error {
+    Error::Internal {
+        message: "Your computer could not open it.".into(),
+        details: Details { provider_message: Some(e.to_string()), ..Details::default() },
+    }
+}
+
+#[tauri::command]
+pub fn open_file<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
+    let file = finished_file(&jobs, &id)?;
+    app.opener().open_path(file.to_string_lossy(), None::<&str>).map_err(opener_error)
+}
+
+#[tauri::command]
+pub fn show_in_folder<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
+    let file = finished_file(&jobs, &id)?;
+    app.opener().reveal_item_in_dir(file).map_err(opener_error)
+}
+
+#[tauri::command]
+pub fn open_editor<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
+    let url = jobs.engine.job(&id).and_then(|j| j.edit_url).ok_or_else(|| Error::invalid_input("id", "This deck has no editor link."))?;
+    open_web_link(&app, &url)
+}
+
+/// Links from the page (where to get a key, billing): http(s) only, so a page can never
+/// make Deckhand open a file or run a program.
+#[tauri::command]
+pub fn open_url<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), Error> {
+    open_web_link(&app, &url)
+}
+
+fn open_web_link<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Error> {
+    let parsed = url::Url::parse(url).map_err(|_| Error::invalid_input("url", "That is not a web address."))?;
+    // Plain http only for a self-hosted server's pages (its editor); never file:, javascript:…
+    let allowed = parsed.scheme() == "https" || parsed.scheme() == "http";
+    if !allowed {
+        return Err(Error::invalid_input("url", "Deckhand only opens web addresses."));
+    }
+    app.opener().open_url(parsed.as_str(), None::<&str>).map_err(opener_error)
+}
+
+/// The text of a .txt, .md, .docx or .pdf file, read on this computer (for Gamma, which
+/// takes text). A long PDF takes seconds, so it runs off the async threads.
+#[tauri::command]
+pub async fn read_source_file(path: String) -> Result<SourceText, Error> {
+    tokio::task::spawn_blocking(move || source_text::read_source_file(std::path::Path::new(&path)))
+        .await
+        .map_err(|_| Error::internal("Reading the file stopped unexpectedly."))?
+}
+
+#[tauri::command]
+pub async fn pick_out_dir<R: Runtime>(app: AppHandle<R>) -> Option<String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().pick_folder(move |p| {
+        let _ = tx.send(p.map(|p| p.to_string()));
+    });
+    rx.await.ok().flatten()
+}
+
+#[tauri::command]
+pub async fn pick_source_file<R: Runtime>(app: AppHandle<R>) -> Option<String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().add_filter("Notes", &["txt", "md", "docx", "pdf"]).pick_file(move |p| {
+        let _ = tx.send(p.map(|p| p.to_string()));
+    });
+    rx.await.ok().flatten()
+}

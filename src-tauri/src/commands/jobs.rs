@@ -1,0 +1,79 @@
+//! Decks: submit, list, and the controls a presenter has over each one.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use deckhand_engine::jobs::Job;
+use deckhand_engine::providers::DeckRequest;
+use deckhand_engine::Error;
+use serde::Serialize;
+use tauri::State;
+
+use crate::jobs::{provider_for, Jobs};
+use crate::keys::parse_provider;
+use crate::state::AppState;
+
+/// Checked by the service's own rules before anything is sent; rejects with `invalid_input`
+/// naming the field.
+#[tauri::command(async)]
+pub fn validate_request(state: State<'_, AppState>, provider: String, request: DeckRequest) -> Result<(), Error> {
+    provider_for(&state, parse_provider(&provider)?)?.validate(&request)
+}
+
+#[tauri::command]
+pub async fn submit_deck(
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    provider: String,
+    request: DeckRequest,
+    out_dir: Option<String>,
+) -> Result<Job, Error> {
+    let kind = parse_provider(&provider)?;
+    let out = out_dir.filter(|d| !d.trim().is_empty()).map(PathBuf::from).unwrap_or_else(|| state.save_folder());
+    // The default folder (Documents/Deckhand) may not exist yet; a chosen one should.
+    std::fs::create_dir_all(&out).map_err(|e| Error::disk(format!("Deckhand could not create the folder {}: {e}", out.display())))?;
+    jobs.engine.submit(kind, request, out).await
+}
+
+#[tauri::command]
+pub fn list_jobs(jobs: State<'_, Jobs>) -> Vec<Job> {
+    jobs.engine.jobs()
+}
+
+#[tauri::command]
+pub async fn cancel_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
+    jobs.engine.cancel(&id).await
+}
+
+#[tauri::command]
+pub async fn retry_download(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
+    jobs.engine.retry_download(&id).await
+}
+
+#[tauri::command]
+pub async fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
+    jobs.engine.check_again(&id).await
+}
+
+/// Make the deck again as a new job (only ever when the person asks).
+#[tauri::command]
+pub async fn retry_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
+    jobs.engine.retry_as_new(&id).await
+}
+
+/// Remove from the list; the file stays where it is.
+#[tauri::command]
+pub async fn remove_job(jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
+    jobs.engine.remove(&id).await
+}
+
+#[derive(Debug, Serialize)]
+pub struct TypicalDuration {
+    pub seconds: Option<u64>,
+}
+
+#[tauri::command]
+pub fn typical_duration(jobs: State<'_, Jobs>, provider: String, slides: Option<u32>) -> Result<TypicalDuration, Error> {
+    let d = jobs.engine.typical_duration(parse_provider(&provider)?, slides);
+    Ok(TypicalDuration { seconds: d.as_ref().map(Duration::as_secs) })
+}

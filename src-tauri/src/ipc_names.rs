@@ -1,0 +1,78 @@
+//! The names the page and the app share: every command and the one event. Mirrored once in
+//! `ui/js/ipc.js`; the test below reads that file and fails when the two drift apart.
+
+/// The one event the engine sends to the window; the payload is an `EngineEvent`.
+pub const EVENT: &str = "deckhand://event";
+
+/// Every command the page may call, as registered in `lib.rs`.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "key_status",
+    "set_key",
+    "remove_key",
+    "test_connection",
+    "get_settings",
+    "save_settings",
+    "confirm_insecure_server",
+    "list_choices",
+    "pick_out_dir",
+    "pick_source_file",
+    "read_source_file",
+    "validate_request",
+    "submit_deck",
+    "list_jobs",
+    "cancel_job",
+    "retry_download",
+    "check_again",
+    "retry_job",
+    "remove_job",
+    "open_file",
+    "show_in_folder",
+    "open_editor",
+    "typical_duration",
+    "open_url",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ui_ipc_js() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/js/ipc.js")).unwrap()
+    }
+
+    /// The quoted strings inside `export const NAME = { … }` or `[ … ]`.
+    fn literal_strings(js: &str, name: &str) -> Vec<String> {
+        let start = js.find(&format!("export const {name} =")).unwrap_or_else(|| panic!("{name} missing in ipc.js"));
+        let rest = &js[start..];
+        let end = rest.find("};").or_else(|| rest.find("];")).unwrap();
+        rest[..end]
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let value = l.rsplit_once(':').map(|(_, v)| v).unwrap_or(l);
+                value.trim().trim_end_matches(',').strip_prefix('"').and_then(|v| v.strip_suffix('"')).map(str::to_string)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_page_names_exactly_the_commands_the_app_has() {
+        let mut ui = literal_strings(&ui_ipc_js(), "COMMANDS");
+        let mut rust: Vec<String> = COMMANDS.iter().map(|s| s.to_string()).collect();
+        ui.sort();
+        rust.sort();
+        assert_eq!(ui, rust);
+    }
+
+    #[test]
+    fn the_page_listens_to_the_event_the_app_sends() {
+        assert!(ui_ipc_js().contains(&format!("export const EVENT = \"{EVENT}\";")));
+    }
+
+    #[test]
+    fn the_page_knows_every_error_kind() {
+        let ui = literal_strings(&ui_ipc_js(), "ERROR_KINDS");
+        assert_eq!(ui, deckhand_engine::Error::KINDS.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    }
+}
