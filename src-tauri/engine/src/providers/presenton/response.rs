@@ -160,17 +160,24 @@ pub fn edit_url(base: &Url, edit_path: &str) -> Option<Url> {
     join_path(base, e).ok()
 }
 
-/// The last segment of a server path, which carries the deck title.
+/// The file name in a server path (taken literally: `#` and `?` are part of a file name) or in
+/// an absolute URL (decoded).
 fn file_name_of(path: &str) -> Option<String> {
-    let no_query = path.split(['?', '#']).next().unwrap_or(path);
-    no_query.rsplit('/').next().map(str::to_string).filter(|s| !s.is_empty())
+    let p = path.trim();
+    let name = if p.starts_with("http://") || p.starts_with("https://") {
+        let url = Url::parse(p).ok()?;
+        let last = url.path_segments()?.next_back()?.to_string();
+        percent_encoding::percent_decode_str(&last).decode_utf8_lossy().into_owned()
+    } else {
+        p.rsplit('/').next()?.to_string()
+    };
+    Some(name).filter(|s| !s.is_empty())
 }
 
 /// The download link for a server `path`.
 pub fn download_link(base: &Url, path: &str) -> Option<DownloadLink> {
     let url = file_url(base, path)?;
-    let hint = file_name_of(path).map(|n| percent_encoding::percent_decode_str(&n).decode_utf8_lossy().into_owned());
-    Some(DownloadLink { url, file_name_hint: hint })
+    Some(DownloadLink { url, file_name_hint: file_name_of(path) })
 }
 
 /// A task turned into the engine's status. A completed task without a `path` (0.8.9) comes
@@ -193,7 +200,7 @@ pub fn to_status(task: &Task, base: &Url, provider: &str) -> RemoteStatus {
     st.file_id = task.presentation_id().filter(|id| looks_like_presentation_id(id)).map(str::to_string);
     if matches!(task.status, TaskStatus::Completed) {
         st.download = task.path().and_then(|p| download_link(base, p));
-        st.title = task.path().and_then(file_name_of).map(|n| strip_extension(&percent_encoding::percent_decode_str(&n).decode_utf8_lossy()));
+        st.title = task.path().and_then(file_name_of).map(|n| strip_extension(&n));
     }
     st.edit_url = task.text("edit_path").and_then(|e| edit_url(base, e));
     if let Some(used) = task.data.get("credits_consumed").and_then(Value::as_f64) {
@@ -326,8 +333,10 @@ mod tests {
         assert_eq!(prefixed.as_str(), "http://nas.local/presenton/app_data/exports/A%20B.pdf");
         let abs = file_url(&base(), "https://api.presenton.ai/static/user_data/x/Deck.pdf").unwrap();
         assert_eq!(abs.as_str(), "https://api.presenton.ai/static/user_data/x/Deck.pdf");
-        let link = download_link(&base(), "/app_data/exports/My Deck.pptx").unwrap();
-        assert_eq!(link.file_name_hint.as_deref(), Some("My Deck.pptx"));
+        let link = download_link(&base(), "/app_data/exports/My Deck #2?.pptx").unwrap();
+        assert_eq!(link.file_name_hint.as_deref(), Some("My Deck #2?.pptx"));
+        let hosted = download_link(&base(), "https://files.example/u/Intro%20Deck.pdf?sig=1").unwrap();
+        assert_eq!(hosted.file_name_hint.as_deref(), Some("Intro Deck.pdf"));
     }
 
     #[test]
