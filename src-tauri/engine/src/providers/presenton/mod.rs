@@ -7,6 +7,8 @@ pub mod errors;
 pub mod languages;
 pub mod request;
 pub mod response;
+#[cfg(test)]
+mod proptests;
 
 pub use client::{
     check_hosted_key, PresentonProvider, SelfHostedAuth, BUILT_IN_TEMPLATES, HOSTED_BASE_URL, HOSTED_THEMES,
