@@ -246,3 +246,47 @@ async fn choices_templates_themes_and_languages() {
     let themes = hp.list_choices(&q(ChoiceKind::Themes)).await.unwrap();
     assert!(themes.items.iter().any(|c| c.id == "professional-dark"));
 }
+
+/// How each generation reports progress: 0.7.3 stays `pending` with changing messages;
+/// 0.8.9 and later go `pending → processing` and count slides.
+#[tokio::test]
+async fn progress_looks_like_each_generation() {
+    for g in [Generation::V0_7_3, Generation::V0_8_9] {
+        let fake = start(FakePresentonConfig::self_hosted(g).with_time_scale(0.05)).await;
+        let p = provider_for(&fake);
+        let remote = p.submit(&req("Progress")).await.unwrap().remote;
+        let mut states = Vec::new();
+        let mut messages = Vec::new();
+        let mut counted = false;
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let st = p.status(&remote).await.unwrap();
+            counted |= st.progress.slides_total == Some(5);
+            if let Some(m) = st.progress.message.clone() {
+                if messages.last() != Some(&m) {
+                    messages.push(m);
+                }
+            }
+            if st.state.is_terminal() {
+                assert_eq!(st.state, RemoteState::Completed);
+                break;
+            }
+            if states.last() != Some(&st.state) {
+                states.push(st.state.clone());
+            }
+            assert!(std::time::Instant::now() < deadline, "{g:?} never finished");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(messages.len() >= 3, "{g:?}: messages change while it runs: {messages:?}");
+        match g {
+            Generation::V0_7_3 => {
+                assert_eq!(states, vec![RemoteState::Pending]);
+                assert!(!counted);
+            }
+            _ => {
+                assert_eq!(states, vec![RemoteState::Pending, RemoteState::Running]);
+                assert!(counted);
+            }
+        }
+    }
+}
