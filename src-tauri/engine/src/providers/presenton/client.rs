@@ -347,10 +347,11 @@ impl Provider for PresentonProvider {
                 details: answer.details(Some(format!("task id {:?}", task.id))),
             }));
         }
-        if matches!(to_status(&task, self.api.base(), "Presenton").state, RemoteState::Failed) {
+        let queued = to_status(&task, self.api.base(), self.name());
+        if queued.state == RemoteState::Failed {
             // Hosted sends credit and validation problems on submit; a task that is already
             // failed is the same refusal.
-            let error = to_status(&task, self.api.base(), "Presenton").error.unwrap_or_else(|| Error::internal("failed"));
+            let error = queued.error.unwrap_or_else(|| Error::internal("The task failed as it was created."));
             return Err(SubmitFailure { error, delivery: Delivery::Rejected });
         }
         Ok(Submitted {
@@ -365,7 +366,7 @@ impl Provider for PresentonProvider {
 
     async fn status(&self, remote: &RemoteJob) -> Result<RemoteStatus, Error> {
         let task = self.fetch_task(&remote.id).await?;
-        let mut st = to_status(&task, self.api.base(), if self.hosted_mode() { "Presenton" } else { "The Presenton server" });
+        let mut st = to_status(&task, self.api.base(), self.name());
         if st.state == RemoteState::Completed && st.download.is_none() {
             // 0.8.9 says "completed" without a path. Find the deck here so the journal keeps
             // its id; the engine then calls `refresh_download`, which exports it. Lookup
@@ -409,12 +410,20 @@ impl Provider for PresentonProvider {
             return Ok(resp);
         }
         let answer = Answer::read(resp).await.map_err(|(e, _)| e)?;
-        Err(match answer.status {
-            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::GONE if !self.api.is_own_origin(&link.url) || answer.status != StatusCode::FORBIDDEN => Error::ExpiredLink {
+        // A file host's 403/404 means the link is stale; on the server's own origin a 403 is
+        // a sign-in problem.
+        let expired = match answer.status {
+            StatusCode::NOT_FOUND | StatusCode::GONE => true,
+            StatusCode::FORBIDDEN => !self.api.is_own_origin(&link.url),
+            _ => false,
+        };
+        Err(if expired {
+            Error::ExpiredLink {
                 message: "The download link no longer works. Deckhand will ask for a fresh one.".into(),
                 details: answer.details(None),
-            },
-            _ => errors::from_answer(&answer, self.hosted_mode()),
+            }
+        } else {
+            errors::from_answer(&answer, self.hosted_mode())
         })
     }
 
