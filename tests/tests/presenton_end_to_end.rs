@@ -252,7 +252,8 @@ async fn choices_templates_themes_and_languages() {
 #[tokio::test]
 async fn progress_looks_like_each_generation() {
     for g in [Generation::V0_7_3, Generation::V0_8_9] {
-        let fake = start(FakePresentonConfig::self_hosted(g).with_time_scale(0.05)).await;
+        // 12 simulated seconds in 2.4 real ones: several polls per stage even on a busy machine.
+        let fake = start(FakePresentonConfig::self_hosted(g).with_time_scale(0.2)).await;
         let p = provider_for(&fake);
         let remote = p.submit(&req("Progress")).await.unwrap().remote;
         let mut states = Vec::new();
@@ -278,13 +279,16 @@ async fn progress_looks_like_each_generation() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert!(messages.len() >= 3, "{g:?}: messages change while it runs: {messages:?}");
+        assert_eq!(messages.last().map(String::as_str), Some("Presentation generation completed"));
         match g {
             Generation::V0_7_3 => {
                 assert_eq!(states, vec![RemoteState::Pending]);
                 assert!(!counted);
             }
             _ => {
-                assert_eq!(states, vec![RemoteState::Pending, RemoteState::Running]);
+                // The first poll may already see `processing` on a slow machine.
+                assert_eq!(states.last(), Some(&RemoteState::Running), "{states:?}");
+                assert!(states.len() <= 2 && states.iter().all(|s| matches!(s, RemoteState::Pending | RemoteState::Running)), "{states:?}");
                 assert!(counted);
             }
         }
