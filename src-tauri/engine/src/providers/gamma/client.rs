@@ -290,9 +290,10 @@ impl Provider for GammaProvider {
             }
             _ => return Err(Error::internal("The deck is not finished yet, so there is no file to fetch.")),
         }
-        // A fresh link from the status, unless it says it has expired too.
+        // The status link only if it shows it is still valid: a link that does not say is
+        // likely the same one that just failed, and trying it again would fail again.
         if let Some(link) = status.download {
-            if response::link_expired(&link.url, SystemTime::now()) != Some(true) {
+            if response::link_expired(&link.url, SystemTime::now()) == Some(false) {
                 return Ok(link);
             }
         }
