@@ -58,9 +58,12 @@ async fn main() {
         "presenton" => FakePresentonConfig::hosted(),
         "presenton-self" => FakePresentonConfig::self_hosted(args.generation),
         "gamma" => {
-            // The fake Gamma lives in `deckhand_tests::gamma`; it has no runner here yet.
-            eprintln!("the fake Gamma server is not wired into this runner yet");
-            std::process::exit(2);
+            // Gamma has one sign-in (X-API-KEY) and no generations; its module runs itself.
+            if let Err(e) = deckhand_tests::gamma::run_standalone(args.port, args.time_scale).await {
+                eprintln!("could not start: {e}");
+                std::process::exit(1);
+            }
+            return;
         }
         other => {
             eprintln!("unknown provider {other:?}\n{USAGE}");
