@@ -66,7 +66,7 @@ pub fn validate(req: &DeckRequest, hosted: bool) -> Result<(), Error> {
         return Err(Error::invalid_input("slides", format!("Choose between 1 and {MAX_SLIDES} slides.")));
     }
     for (key, value) in &req.options {
-        check_option(key, value, hosted)?;
+        check_option(key, value)?;
     }
     if bool_option(req, "include_table_of_contents") == Some(true) && slides < 3 {
         return Err(Error::invalid_input(
@@ -82,7 +82,9 @@ pub fn validate(req: &DeckRequest, hosted: bool) -> Result<(), Error> {
     check_files(&req.source_files, hosted)
 }
 
-fn check_option(key: &str, value: &Value, hosted: bool) -> Result<(), Error> {
+/// Hosted-only options are checked on both surfaces (a wrong value is a mistake either way)
+/// but only sent to hosted; see [`body`].
+fn check_option(key: &str, value: &Value) -> Result<(), Error> {
     let one_of = |allowed: &[&str], what: &str| match value.as_str() {
         Some(s) if allowed.contains(&s) => Ok(()),
         _ => Err(Error::invalid_input(key, format!("Choose a {what} Presenton knows: {}.", allowed.join(", ")))),
@@ -102,7 +104,6 @@ fn check_option(key: &str, value: &Value, hosted: bool) -> Result<(), Error> {
         "web_search" | "include_table_of_contents" | "include_title_slide" | "markdown_emphasis"
         | "allow_access_to_user_info" => boolean(),
         "slides_markdown" => Ok(()), // checked by `slides_markdown`
-        _ if SHARED_OPTIONS.contains(&key) || (hosted && HOSTED_OPTIONS.contains(&key)) => Ok(()),
         _ => Err(Error::invalid_input(key, format!("Presenton has no option called “{key}”."))),
     }
 }
