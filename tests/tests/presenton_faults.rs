@@ -293,3 +293,44 @@ async fn a_pdf_deck_end_to_end_on_every_generation() {
         assert!(bytes.starts_with(b"%PDF-") && bytes.ends_with(b"%%EOF\n"), "{g:?}");
     }
 }
+
+#[tokio::test]
+async fn hosted_errors_keep_the_request_id() {
+    let fake = start(FakePresentonConfig::hosted()).await;
+    let p = provider_for(&fake);
+    fake.faults().push(Route::Submit, Fault::Status(500));
+    let f = p.submit(&req("x")).await.unwrap_err();
+    assert!(f.error.details().request_id.as_deref().is_some_and(|id| id.starts_with("req-")), "{:?}", f.error);
+    assert_eq!(f.error.details().status, Some(500));
+}
+
+#[tokio::test]
+async fn an_old_server_re_exports_through_edit() {
+    let fake = start(FakePresentonConfig::self_hosted(Generation::V0_7_3)).await;
+    let p = provider_for(&fake);
+    let submitted = p.submit(&req("Old server")).await.unwrap();
+    let st = poll_until_done(&p, &submitted.remote, Duration::from_secs(60)).await.unwrap();
+    let remote = RemoteJob { id: submitted.remote.id, file_id: st.file_id };
+    let link = p.refresh_download(&remote, ExportFormat::Pdf).await.unwrap();
+    assert_eq!(link.url.path(), "/app_data/exports/Old%20server.pdf");
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert!(paths.iter().any(|p| p.ends_with("/export")), "tried /export first");
+    assert!(paths.iter().any(|p| p == "/api/v1/ppt/presentation/edit"), "then /edit: {paths:?}");
+}
+
+/// A submit answer whose id is not `task-…` is not trusted, and the deck may exist.
+#[tokio::test]
+async fn a_task_id_that_is_not_task_dash_is_refused() {
+    use axum::routing::post;
+    let app = axum::Router::new().route(
+        "/api/v1/ppt/presentation/generate/async",
+        post(|| async { axum::Json(json!({"id": "9a827c13f4", "status": "pending", "message": "Presentation generation task created"})) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = url::Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let p = deckhand_engine::providers::presenton::PresentonProvider::self_hosted(base, deckhand_engine::providers::presenton::SelfHostedAuth::None).unwrap();
+    let f = p.submit(&req("x")).await.unwrap_err();
+    assert_eq!((f.error.kind(), f.delivery), ("internal", Delivery::Uncertain));
+    server.abort();
+}

@@ -52,6 +52,19 @@ fn detail(status: u16, text: &str) -> Response {
 }
 
 async fn handle(State(ctx): State<Ctx>, req: Request) -> Response {
+    let hosted_api = ctx.shared.cfg.mode == Mode::Hosted && ctx.origin == Origin::Api;
+    let mut resp = handle_request(&ctx, req).await;
+    // The hosted service tags answers with a request id (the SDK reads `x-request-id`).
+    if hosted_api {
+        let id = format!("req-{}", ctx.shared.inner.lock().unwrap().hex(16));
+        if let Ok(v) = id.parse() {
+            resp.headers_mut().insert("x-request-id", v);
+        }
+    }
+    resp
+}
+
+async fn handle_request(ctx: &Ctx, req: Request) -> Response {
     let conn = req.extensions().get::<Connection>().cloned();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
@@ -92,10 +105,10 @@ async fn handle(State(ctx): State<Ctx>, req: Request) -> Response {
         }
         other => other,
     };
-    if let Some(r) = gate(&ctx, &parts.headers, &path) {
+    if let Some(r) = gate(ctx, &parts.headers, &path) {
         return r;
     }
-    let resp = answer(&ctx, &parts.method, &path, &parts.headers, bytes, &after).await;
+    let resp = answer(ctx, &parts.method, &path, &parts.headers, bytes, &after).await;
     match after {
         Some(Fault::ProcessThenReset) => {
             if let Some(c) = &conn {
