@@ -336,7 +336,9 @@ impl Provider for GammaProvider {
 
     async fn test_connection(&self) -> Result<ConnectionReport, Error> {
         let url = self.api.url(&format!("{THEMES}?limit=1"))?;
-        self.get_answer(url).await?;
+        let answer = self.get_answer(url).await?;
+        // A captive portal or proxy page answers 200 too: only Gamma's list proves the key.
+        response::parse_list(&answer.body).map_err(|why| Self::unreadable(&answer, why))?;
         Ok(ConnectionReport { message: "Connected to Gamma; the key works.".into(), account: None, credits_remaining: None })
     }
 }
