@@ -43,7 +43,7 @@ pub fn from_answer(answer: &Answer) -> Error {
         402 => credits(details),
         403 if mentions_credit => credits(details),
         403 => Error::Auth {
-            message: "Gamma refused access: this feature may not be on your plan, or the deck belongs to someone else.".into(),
+            message: format!("Gamma refused access: this feature may not be on your plan, the deck may belong to someone else, or the account may be out of credits ({BILLING_URL})."),
             details,
         },
         404 => Error::NotFound {
@@ -147,6 +147,17 @@ mod tests {
         let secs = from_answer(&answer(429, "{}", &[("retry-after", &later)])).retry_after_secs().unwrap();
         assert!((80..=90).contains(&secs), "{secs}");
         assert_eq!(from_answer(&answer(429, "", &[])).retry_after_secs(), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_status_and_body_maps_without_panicking(status in 100u16..600, body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let a = Answer { status: StatusCode::from_u16(status).unwrap(), headers: HeaderMap::new(), body: bytes::Bytes::from(body.clone()) };
+            let e = from_answer(&a);
+            proptest::prop_assert!(!e.message().is_empty());
+            proptest::prop_assert_eq!(e.details().status, Some(status));
+            let _ = envelope_message(&body);
+        }
     }
 
     #[test]
