@@ -11,7 +11,8 @@ use serde_json::json;
 
 #[tokio::test]
 async fn a_deck_goes_from_submit_to_a_valid_pptx_on_the_storage_origin() {
-    let (fake, p) = start(FakeGammaConfig::default()).await;
+    // 3 s of real time, so the first poll surely sees "pending" even on a busy machine.
+    let (fake, p) = start(FakeGammaConfig { generation_secs: 300.0, ..FakeGammaConfig::default() }).await;
     let mut req = deck("Q3 product launch strategy");
     req.slides = Some(8);
     req.language = Some("de".into());
