@@ -100,6 +100,8 @@ async fn a_wrong_key_is_an_auth_error_that_names_the_plans() {
     assert!(e.details().request_id.is_some());
     let f = p.submit(&deck("x")).await.unwrap_err();
     assert_eq!((f.error.kind(), f.delivery), ("auth", Delivery::Rejected));
+    let shown = format!("{} {:?} {}", serde_json::to_string(&f.error).unwrap(), f, e);
+    assert!(!shown.contains("sk-gamma-wrong"), "the key never appears in an error: {shown}");
     let ok = provider(&fake, GAMMA_KEY).test_connection().await.unwrap();
     assert!(ok.message.contains("Gamma"));
     assert!(fake.requests().last().unwrap().path.contains("limit=1"));
