@@ -11,12 +11,27 @@ pub type ProviderFactory = Arc<dyn Fn(&ProviderConnection) -> Result<Arc<dyn Pro
 
 /// The real providers.
 ///
-/// INTEGRATION: the provider constructors (`GammaProvider::new`, `PresentonProvider::hosted`,
-/// `PresentonProvider::self_hosted`) live on another branch; once merged, the body of this
-/// function becomes one call, e.g.
-/// `Arc::new(|c| deckhand_engine::providers::connect(c))`, mapping
-/// `Credentials::{ApiKey, None, Basic, Bearer}` to each constructor. Until then every service
-/// answers with this error rather than pretending to work.
+/// INTEGRATION: the provider constructors live on the `providers` branch. Once it is merged,
+/// replace the body of this function with (names as on that branch at the time of writing):
+///
+/// ```ignore
+/// use deckhand_engine::connection::Credentials;
+/// use deckhand_engine::providers::{gamma::GammaProvider, presenton::{PresentonProvider, SelfHostedAuth}, ProviderKind};
+/// Arc::new(|c: &ProviderConnection| -> Result<Arc<dyn Provider>, Error> {
+///     let base = c.base.clone();
+///     Ok(match (c.kind, c.credentials.clone()) {
+///         (ProviderKind::Gamma, Credentials::ApiKey(k)) => Arc::new(GammaProvider::new(base, k)?),
+///         (ProviderKind::Presenton, Credentials::ApiKey(k)) => Arc::new(PresentonProvider::hosted(base, k)?),
+///         (ProviderKind::PresentonSelf, Credentials::None) => Arc::new(PresentonProvider::self_hosted(base, SelfHostedAuth::None)?),
+///         (ProviderKind::PresentonSelf, Credentials::Basic { user, password }) =>
+///             Arc::new(PresentonProvider::self_hosted(base, SelfHostedAuth::Basic { user, password })?),
+///         (ProviderKind::PresentonSelf, Credentials::Bearer(k)) => Arc::new(PresentonProvider::self_hosted(base, SelfHostedAuth::Bearer(k))?),
+///         (kind, _) => return Err(Error::internal(format!("Deckhand has no credential of that kind for {}.", kind.display_name()))),
+///     })
+/// })
+/// ```
+///
+/// Until then every service answers with this error rather than pretending to work.
 pub fn production_factory() -> ProviderFactory {
     Arc::new(|c: &ProviderConnection| {
         Err(Error::internal(format!(

@@ -216,3 +216,13 @@ fn settings_roundtrip_validate_and_survive_a_corrupt_file() {
     assert_eq!(again["settings"], saved);
     assert_eq!(again["notice"], Value::Null, "the notice goes once the person saved settings");
 }
+
+#[test]
+fn the_page_calls_these_commands_by_their_rust_names() {
+    // ui/js/ipc.js mirrors the command names once; a rename on either side fails here.
+    let ipc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/js/ipc.js")).unwrap();
+    for name in ["key_status", "set_key", "remove_key", "test_connection", "get_settings", "save_settings", "confirm_insecure_server"] {
+        assert!(ipc.contains(&format!("\"{name}\"")), "ui/js/ipc.js does not name {name}");
+    }
+    assert!(ipc.contains("{set: boolean, last4: string|null, sessionOnly: boolean}"), "KeyStatus shape differs from ui/js/ipc.js");
+}

@@ -351,7 +351,7 @@ impl Settings {
             }
         }
         let server = &self.servers.presenton_self;
-        if server.auth == SelfHostedAuthMode::Basic && server.user.as_deref().map_or(true, |u| u.trim().is_empty()) {
+        if server.auth == SelfHostedAuthMode::Basic && !matches!(server.user.as_deref(), Some(u) if !u.trim().is_empty()) {
             out.push(("servers.presenton_self.user".into(), "Enter the user name for your Presenton server.".into()));
         }
         if self.servers.insecure_confirmed.iter().any(|o| normalized_origin(o).is_none()) {
@@ -441,9 +441,7 @@ mod tests {
 
     #[test]
     fn roundtrips_and_tolerates_unknown_and_missing_fields() {
-        let mut s = Settings::default();
-        s.default_provider = ProviderKind::PresentonSelf;
-        s.save_folder = Some("/home/ana/Decks".into());
+        let mut s = Settings { default_provider: ProviderKind::PresentonSelf, save_folder: Some("/home/ana/Decks".into()), ..Settings::default() };
         s.defaults.gamma.format = Some(ExportFormat::Pdf);
         s.defaults.gamma.options.insert("textMode".into(), json!("condense"));
         s.appearance = Appearance::Dark;
@@ -536,7 +534,8 @@ mod tests {
 
     #[test]
     fn validate_names_the_field() {
-        let cases: Vec<(fn(&mut Settings), &str)> = vec![
+        type Edit = fn(&mut Settings);
+        let cases: Vec<(Edit, &str)> = vec![
             (|s| s.concurrency.presenton = 9, "concurrency.presenton"),
             (|s| s.concurrency.gamma = 0, "concurrency.gamma"),
             (|s| s.servers.presenton_base_url = Some("api.presenton.ai".into()), "servers.presenton_base_url"),
@@ -557,8 +556,7 @@ mod tests {
                 other => panic!("{field}: {other:?}"),
             }
         }
-        let mut ok = Settings::default();
-        ok.concurrency = Concurrency { gamma: 1, presenton: 8, presenton_self: 4 };
+        let mut ok = Settings { concurrency: Concurrency { gamma: 1, presenton: 8, presenton_self: 4 }, ..Settings::default() };
         ok.servers.gamma_base_url = Some("http://127.0.0.1:8080/prefix".into());
         assert!(ok.validate().is_ok());
     }

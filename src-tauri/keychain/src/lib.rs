@@ -44,7 +44,7 @@ fn check_backend_persists() -> Result<(), Error> {
 
 fn not_persistent(backend: &str) -> Error {
     Error::keychain(format!(
-        "This build of Deckhand has no system keychain support (backend: {backend}); keys cannot be kept safely."
+        "This build of Deckhand has no system keychain support (backend: {backend}), so keys cannot be saved. You can keep a key for this session only."
     ))
 }
 
@@ -74,15 +74,31 @@ impl SecretStore for Keychain {
 fn map_err(e: keyring::Error) -> Error {
     let message = match &e {
         keyring::Error::NoStorageAccess(_) => {
-            "The system keychain is locked or refused access. Unlock it (or sign in again) and try once more."
+            "The system keychain is locked or refused access. Unlock it (or sign in again) and try once more, or keep the key for this session only."
         }
         keyring::Error::PlatformFailure(_) => {
-            "The system keychain is not available. On Linux, make sure a Secret Service (GNOME Keyring or KWallet) is running."
+            "The system keychain is not available. On Linux, make sure a Secret Service (GNOME Keyring or KWallet) is running, or keep the key for this session only."
         }
-        _ => "The system keychain could not store or read the key.",
+        _ => "The system keychain could not store or read the key. Try again, or keep the key for this session only.",
     };
     Error::Keychain {
         message: message.into(),
         details: deckhand_engine::Details { provider_message: Some(e.to_string()), ..Default::default() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keychain_failures_say_what_to_do_and_keep_the_platform_text_for_details() {
+        let locked = map_err(keyring::Error::NoStorageAccess(Box::new(std::io::Error::other("org.freedesktop.Secret.Error.IsLocked"))));
+        assert_eq!(locked.kind(), "keychain");
+        assert!(locked.message().contains("Unlock") && locked.message().contains("session only"), "{}", locked.message());
+        assert!(locked.details().provider_message.as_deref().unwrap_or("").contains("IsLocked"));
+        let missing = map_err(keyring::Error::PlatformFailure(Box::new(std::io::Error::other("no dbus"))));
+        assert!(missing.message().contains("Secret Service") && missing.message().contains("session only"));
+        assert!(not_persistent("mock").message().contains("session only"));
     }
 }

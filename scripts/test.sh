@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Install what is missing, then run every test layer of Deckhand:
+#   1. engine+integration  Rust unit, property and fake-server tests of every crate but the app
+#   2. app-commands        the app crate: commands through tauri::test's mock runtime, config checks
+#   3. ui                  ui/ in headless Chromium with the Tauri IPC mocked (tests/ui)
+#   4. e2e                 the real app under Xvfb via tauri-driver + WebKitWebDriver (tests/e2e)
+#   5. keychain            deckhand-keychain against a real gnome-keyring Secret Service
+# One line per layer, then a last line "N passed, N failed". Fails if any layer fails or ran
+# no test. Full logs: tests/artifacts/logs/.
+set -uo pipefail   # no -e: every layer runs, whatever the one before did
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+if ! scripts/setup.sh test; then echo "setup failed"; echo "0 passed, 1 failed"; exit 1; fi
+# shellcheck source=env.sh
+source scripts/env.sh
+
+export CARGO_TERM_COLOR=never NO_COLOR=1 RUST_BACKTRACE=1
+# A cache dir outside the clone (CI: /var/tmp/deckhand-ci) keeps the build between clones.
+if [ -n "${DECKHAND_CACHE_DIR:-}" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  export CARGO_TARGET_DIR=$DECKHAND_CACHE_DIR/target
+fi
+target_dir=${CARGO_TARGET_DIR:-$ROOT/target}
+art=$ROOT/tests/artifacts
+logs=$art/logs
+mkdir -p "$logs"
+
+t0=$SECONDS
+stage() { echo; echo "=== [$((SECONDS - t0))s] $*"; }
+
+summary=()
+total_pass=0
+total_fail=0
+# record NAME PASSED FAILED RC: a layer is good when its command succeeded, nothing failed and
+# at least one test ran.
+record() {
+  local name=$1 passed=${2:-0} failed=${3:-0} rc=$4
+  if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then [ "$failed" -eq 0 ] && failed=1; fi
+  summary+=("layer $name: $passed passed, $failed failed")
+  total_pass=$((total_pass + passed))
+  total_fail=$((total_fail + failed))
+}
+
+# Sum libtest's "test result: … N passed; M failed;" lines of a cargo test log, split into the
+# app crate's test binaries and everything else. A test binary that printed no result (it
+# crashed) counts as one failure of its layer. Prints: engine_pass engine_fail app_pass app_fail
+split_cargo_results() {
+  local app_targets="deckhand deckhand_app" f
+  for f in src-tauri/tests/*.rs; do [ -e "$f" ] && app_targets+=" $(basename "$f" .rs)"; done
+  awk -v app="$app_targets" '
+    BEGIN { n = split(app, a, " "); for (i = 1; i <= n; i++) isapp[a[i]] = 1; cur = "" }
+    function close_block() { if (cur != "" && !seen) f[cur]++; seen = 0 }
+    /^ *Running / {
+      close_block()
+      bin = $NF; gsub(/[()]/, "", bin); sub(/.*\//, "", bin); sub(/-[0-9a-f]+$/, "", bin)
+      # real_keychain only skips outside a keyring session; layer 5 runs it for real.
+      cur = (bin in isapp) ? "app" : (bin == "real_keychain" ? "ignore" : "engine")
+    }
+    /^ *Doc-tests / { close_block(); cur = ($2 in isapp) ? "app" : "engine" }
+    /^test result: / {
+      seen = 1
+      for (i = 2; i <= NF; i++) {
+        if ($i == "passed;") p[cur] += $(i - 1)
+        if ($i == "failed;") f[cur] += $(i - 1)
+      }
+    }
+    END { close_block(); print p["engine"] + 0, f["engine"] + 0, p["app"] + 0, f["app"] + 0 }
+  ' "$1"
+}
+
+# node --test (TAP reporter): "# pass N" and "# fail N".
+node_results() {
+  awk '/^# pass / { p = $3 } /^# fail / { f = $3 } END { print p + 0, f + 0 }' "$1"
+}
+
+# Two test binaries of the same name in the app crate and elsewhere could not be told apart.
+for f in src-tauri/tests/*.rs; do
+  if ls tests/tests/"$(basename "$f")" src-tauri/*/tests/"$(basename "$f")" >/dev/null 2>&1; then
+    echo "error: test file name $(basename "$f") is used twice; rename one"; exit 1
+  fi
+done
+
+# --- 1 + 2: one cargo test of the whole workspace (one build, one feature set) ----------------
+stage "cargo test --workspace (layers engine+integration and app-commands)"
+timeout 2700 cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
+rc=${PIPESTATUS[0]}
+read -r ep ef ap af < <(split_cargo_results "$logs/cargo-test.log")
+# A failure cargo reports but no test printed (a compile error) fails both layers.
+if [ "$rc" -ne 0 ] && [ "$ef" -eq 0 ] && [ "$af" -eq 0 ]; then ef=1; af=1; fi
+record "engine+integration" "$ep" "$ef" "$( [ "$ef" -eq 0 ] && echo 0 || echo 1)"
+record "app-commands" "$ap" "$af" "$( [ "$af" -eq 0 ] && echo 0 || echo 1)"
+
+# --- 3: the page in Chromium ------------------------------------------------------------------
+stage "ui: npm ci && npm test (tests/ui)"
+(
+  cd tests/ui &&
+    timeout 300 npm ci --no-audit --no-fund --loglevel=error &&
+    timeout 900 npm test -- --test-reporter=tap
+) 2>&1 | tee "$logs/ui.log"
+rc=${PIPESTATUS[0]}
+read -r p f < <(node_results "$logs/ui.log")
+record "ui" "$p" "$f" "$rc"
+
+# --- 4: the real app, end to end --------------------------------------------------------------
+stage "cargo build -p deckhand (the app binary as a person builds it)"
+timeout 1800 cargo build --locked -p deckhand 2>&1 | tee "$logs/app-build.log"
+build_rc=${PIPESTATUS[0]}
+
+stage "e2e: real app under Xvfb through tauri-driver, real Secret Service"
+if [ "$build_rc" -eq 0 ]; then
+  APP_BIN=$target_dir/debug/deckhand E2E_ARTIFACTS=$art/e2e timeout 900 \
+    scripts/private-session.sh xvfb-run -a -s "-screen 0 1280x800x24" \
+    node --test --test-reporter=tap tests/e2e/ 2>&1 | tee "$logs/e2e.log"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(node_results "$logs/e2e.log")
+else
+  rc=$build_rc p=0 f=0
+fi
+record "e2e" "$p" "$f" "$rc"
+
+# --- 5: the keychain crate against a real Secret Service --------------------------------------
+stage "keychain: real_keychain inside a private D-Bus session with gnome-keyring"
+DECKHAND_REAL_KEYCHAIN=1 timeout 900 scripts/private-session.sh \
+  cargo test --locked --workspace --test real_keychain -- --nocapture 2>&1 | tee "$logs/keychain.log"
+rc=${PIPESTATUS[0]}
+# split_cargo_results sets real_keychain aside for layer 1; count it here directly.
+read -r p f < <(awk '/^test result: / { for (i = 2; i <= NF; i++) { if ($i == "passed;") p += $(i-1); if ($i == "failed;") f += $(i-1) } } END { print p + 0, f + 0 }' "$logs/keychain.log")
+# The tests skip themselves (and "pass") without a Secret Service: that must not count here.
+if grep -q '^skipped:' "$logs/keychain.log"; then echo "keychain tests skipped themselves"; f=$((f + 1)); fi
+record "keychain" "$p" "$f" "$rc"
+
+stage "done in $((SECONDS - t0))s"
+for line in "${summary[@]}"; do echo "$line"; done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,153 @@
+// A small W3C WebDriver client for the real app: starts tauri-driver (which starts
+// WebKitWebDriver, which starts the app) and speaks plain HTTP to it with Node's fetch.
+// No npm dependencies, so the e2e layer needs nothing but Node 20 and the two drivers.
+
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecc";
+
+/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `fn` until it returns a truthy value or `timeoutMs` passes; errors count as "not yet". */
+export async function waitFor(fn, { timeoutMs = 20_000, what = "condition" } = {}) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    await sleep(150);
+  }
+}
+
+export class WebDriverError extends Error {}
+
+/** tauri-driver on free ports; `stop()` ends it (and with it WebKitWebDriver). */
+export async function startDriver() {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const bin = process.env.TAURI_DRIVER || "tauri-driver";
+  const child = spawn(bin, ["--port", String(port), "--native-port", String(nativePort)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  let spawnError = null;
+  child.once("error", (e) => { spawnError = e; });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (spawnError) throw new Error(`could not start ${bin}: ${spawnError.message}`);
+    const res = await fetch(`${base}/status`);
+    return res.ok;
+  }, { timeoutMs: 30_000, what: `tauri-driver on ${base}` });
+  return {
+    base,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await Promise.race([exited, sleep(5_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  /** Launch `application` (absolute path of the app binary) in a new session. */
+  static async start(base, application) {
+    const body = { capabilities: { alwaysMatch: { "tauri:options": { application } } } };
+    const value = await request(base, "POST", "/session", body, 90_000);
+    return new Session(base, value.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return request(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  title() { return this.cmd("GET", "/title"); }
+  refresh() { return this.cmd("POST", "/refresh", {}); }
+
+  /** The element with this data-testid; throws "no such element" when it is not there. */
+  async byTestId(testid) {
+    const v = await this.cmd("POST", "/element", { using: "css selector", value: `[data-testid="${testid}"]` });
+    return v[ELEMENT];
+  }
+
+  text(el) { return this.cmd("GET", `/element/${el}/text`); }
+  displayed(el) { return this.cmd("GET", `/element/${el}/displayed`); }
+  click(el) { return this.cmd("POST", `/element/${el}/click`, {}); }
+
+  /** Text of the element with this data-testid, waiting until it exists and `ok(text)` holds. */
+  waitForText(testid, ok = (t) => t.length > 0, timeoutMs = 20_000) {
+    return waitFor(async () => {
+      const t = await this.text(await this.byTestId(testid));
+      return ok(t) ? t : null;
+    }, { timeoutMs, what: `text of [data-testid="${testid}"]` });
+  }
+
+  /**
+   * Call one of the app's commands through the page's own IPC bridge, as ui/ does. Resolves
+   * with the command's result; a rejected command resolves to {error} so the test can look.
+   */
+  invoke(command, args = {}) {
+    const script = `
+      const [cmd, args, done] = arguments;
+      window.__TAURI__.core.invoke(cmd, args).then(
+        (ok) => done({ ok }),
+        (error) => done({ error: typeof error === "object" ? error : { message: String(error) } }));`;
+    return this.cmd("POST", "/execute/async", { script, args: [command, args] });
+  }
+
+  /** A PNG screenshot of the window, as a Buffer. */
+  async screenshot() {
+    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  }
+
+  async end() {
+    try {
+      await this.cmd("DELETE", "");
+    } catch {
+      // The app may already be gone; the driver cleans up either way.
+    }
+  }
+}
+
+async function request(base, method, path, body, timeoutMs = 30_000) {
+  const res = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new WebDriverError(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+  }
+  const value = json.value;
+  if (!res.ok || (value && typeof value === "object" && "error" in value && "message" in value)) {
+    throw new WebDriverError(`${method} ${path}: ${value?.error || res.status}: ${value?.message || text.slice(0, 200)}`);
+  }
+  return value;
+}
