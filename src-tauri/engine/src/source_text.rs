@@ -31,8 +31,8 @@ pub const SOURCE_FIELD: &str = "source_files";
 /// Largest source file Deckhand reads (the same 50 MB ceiling as Presenton's uploads).
 pub const MAX_SOURCE_BYTES: u64 = 50 * 1024 * 1024;
 
-/// The extensions Deckhand reads, in the order they are listed to a presenter.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "docx", "pdf"];
+/// The extensions Deckhand reads (lower case, no dot), for the file picker's filter.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "docx", "pdf"];
 
 /// The text of one source file, ready to send as Gamma's `inputText`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,7 +57,7 @@ impl Format {
     fn from_name(name: &str) -> Option<Format> {
         let (_, ext) = name.rsplit_once('.')?;
         match ext.to_ascii_lowercase().as_str() {
-            "txt" | "text" | "md" | "markdown" => Some(Format::Plain),
+            "txt" | "md" | "markdown" => Some(Format::Plain),
             "docx" => Some(Format::Docx),
             "pdf" => Some(Format::Pdf),
             _ => None,
@@ -65,7 +65,8 @@ impl Format {
     }
 }
 
-/// Reads the file at `path` and returns its text.
+/// Reads the file at `path` and returns its text. Blocking, and a long PDF takes seconds:
+/// call it from `tokio::task::spawn_blocking`.
 pub fn read_source_file(path: &Path) -> Result<SourceText, Error> {
     let name = match path.file_name() {
         Some(n) => n.to_string_lossy().into_owned(),

@@ -323,6 +323,16 @@ fn unsupported_types_list_the_supported_ones() {
 }
 
 #[test]
+fn every_listed_extension_is_read_in_either_case() {
+    for ext in SUPPORTED_EXTENSIONS {
+        assert!(Format::from_name(&format!("a.{ext}")).is_some(), "{ext}");
+        assert!(Format::from_name(&format!("A.{}", ext.to_uppercase())).is_some(), "{ext}");
+    }
+    assert_eq!(Format::from_name("notes.txt.exe"), None);
+    assert_eq!(Format::from_name(".pdf.zip"), None);
+}
+
+#[test]
 fn files_over_50_mb_are_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.pdf");
