@@ -122,10 +122,14 @@ fn extract(format: Format, name: &str, bytes: &[u8]) -> Result<String, Error> {
 /// Reads at most one byte past the limit, so a file that grows after the size check (or a
 /// device that reports no size) still cannot fill memory.
 fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, Error> {
+    // Windows refuses to open a folder with "access denied": ask what it is first.
+    if path.is_dir() {
+        return Err(folder(name));
+    }
     let file = std::fs::File::open(path).map_err(|e| open_failed(name, &e))?;
     let meta = file.metadata().map_err(|e| open_failed(name, &e))?;
     if meta.is_dir() {
-        return Err(invalid(format!("“{name}” is a folder, not a file. Choose a file inside it.")));
+        return Err(folder(name));
     }
     if meta.len() > MAX_SOURCE_BYTES {
         return Err(too_large(name, meta.len()));
@@ -152,9 +156,13 @@ fn open_failed(name: &str, err: &std::io::Error) -> Error {
             format!("Deckhand is not allowed to open “{name}”. Check that you can open it yourself, or copy it to your Documents folder and choose the copy.")
         }
         // A folder opened as a file fails on read on some systems rather than on open.
-        ErrorKind::IsADirectory => format!("“{name}” is a folder, not a file. Choose a file inside it."),
+        ErrorKind::IsADirectory => return folder(name),
         _ => format!("Deckhand could not read “{name}” ({err}). Check that the file opens, then choose it again."),
     })
+}
+
+fn folder(name: &str) -> Error {
+    invalid(format!("“{name}” is a folder, not a file. Choose a file inside it."))
 }
 
 fn unsupported(name: &str) -> Error {
