@@ -88,4 +88,17 @@ mod tests {
         assert_eq!(c.poll.rules(ProviderKind::Gamma).base_gap, Duration::from_secs(5));
         assert_eq!(c.concurrency[&ProviderKind::PresentonSelf], 1);
     }
+
+    #[test]
+    fn the_environment_overrides_the_data_folder() {
+        // The only test that touches this variable, so no other test can race with it.
+        std::env::set_var(DATA_DIR_ENV, "/tmp/deckhand-env-test");
+        let c = EngineConfig::from_env_or("/default".into());
+        std::env::set_var(DATA_DIR_ENV, "");
+        let empty = EngineConfig::from_env_or("/default".into());
+        std::env::remove_var(DATA_DIR_ENV);
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/deckhand-env-test"));
+        assert_eq!(empty.data_dir, PathBuf::from("/default"));
+        assert_eq!(EngineConfig::from_env_or("/default".into()).data_dir, PathBuf::from("/default"));
+    }
 }
