@@ -1,12 +1,18 @@
 //! deckhand-cli: the same engine and journal as the app, for scripts and batch runs.
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--version") | Some("-V") => println!("deckhand-cli {}", env!("CARGO_PKG_VERSION")),
-        _ => {
-            eprintln!("usage: deckhand-cli --version");
-            std::process::exit(2);
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = deckhand_cli::args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("deckhand-cli: could not start: {e}");
+            return std::process::ExitCode::from(deckhand_cli::output::EXIT_FAILED);
         }
-    }
+    };
+    let code = runtime.block_on(deckhand_cli::commands::run(cli));
+    // Job tasks still running (with --no-wait) stop here; the journal says where they stood.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    std::process::ExitCode::from(code)
 }

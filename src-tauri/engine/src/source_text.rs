@@ -31,8 +31,8 @@ pub const SOURCE_FIELD: &str = "source_files";
 /// Largest source file Deckhand reads (the same 50 MB ceiling as Presenton's uploads).
 pub const MAX_SOURCE_BYTES: u64 = 50 * 1024 * 1024;
 
-/// The extensions Deckhand reads, in the order they are listed to a presenter.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "docx", "pdf"];
+/// The extensions Deckhand reads (lower case, no dot), for the file picker's filter.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "docx", "pdf"];
 
 /// The text of one source file, ready to send as Gamma's `inputText`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,7 +57,7 @@ impl Format {
     fn from_name(name: &str) -> Option<Format> {
         let (_, ext) = name.rsplit_once('.')?;
         match ext.to_ascii_lowercase().as_str() {
-            "txt" | "text" | "md" | "markdown" => Some(Format::Plain),
+            "txt" | "md" | "markdown" => Some(Format::Plain),
             "docx" => Some(Format::Docx),
             "pdf" => Some(Format::Pdf),
             _ => None,
@@ -65,7 +65,8 @@ impl Format {
     }
 }
 
-/// Reads the file at `path` and returns its text.
+/// Reads the file at `path` and returns its text. Blocking, and a long PDF takes seconds:
+/// call it from `tokio::task::spawn_blocking`.
 pub fn read_source_file(path: &Path) -> Result<SourceText, Error> {
     let name = match path.file_name() {
         Some(n) => n.to_string_lossy().into_owned(),
@@ -121,10 +122,14 @@ fn extract(format: Format, name: &str, bytes: &[u8]) -> Result<String, Error> {
 /// Reads at most one byte past the limit, so a file that grows after the size check (or a
 /// device that reports no size) still cannot fill memory.
 fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, Error> {
+    // Windows refuses to open a folder with "access denied": ask what it is first.
+    if path.is_dir() {
+        return Err(folder(name));
+    }
     let file = std::fs::File::open(path).map_err(|e| open_failed(name, &e))?;
     let meta = file.metadata().map_err(|e| open_failed(name, &e))?;
     if meta.is_dir() {
-        return Err(invalid(format!("“{name}” is a folder, not a file. Choose a file inside it.")));
+        return Err(folder(name));
     }
     if meta.len() > MAX_SOURCE_BYTES {
         return Err(too_large(name, meta.len()));
@@ -151,9 +156,13 @@ fn open_failed(name: &str, err: &std::io::Error) -> Error {
             format!("Deckhand is not allowed to open “{name}”. Check that you can open it yourself, or copy it to your Documents folder and choose the copy.")
         }
         // A folder opened as a file fails on read on some systems rather than on open.
-        ErrorKind::IsADirectory => format!("“{name}” is a folder, not a file. Choose a file inside it."),
+        ErrorKind::IsADirectory => return folder(name),
         _ => format!("Deckhand could not read “{name}” ({err}). Check that the file opens, then choose it again."),
     })
+}
+
+fn folder(name: &str) -> Error {
+    invalid(format!("“{name}” is a folder, not a file. Choose a file inside it."))
 }
 
 fn unsupported(name: &str) -> Error {

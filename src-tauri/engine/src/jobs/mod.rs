@@ -1,8 +1,10 @@
 //! The job: `queued → submitting → running → downloading → done`, or `failed`, `cancelled`,
 //! `needs_attention`. See DESIGN.md, "The job, step by step".
 
+pub mod config;
 pub mod content_check;
 pub mod download;
+mod drive;
 pub mod file_names;
 pub mod history;
 pub mod ids;
@@ -11,5 +13,8 @@ pub mod queue;
 pub mod poll_schedule;
 pub mod runner;
 pub mod state;
+pub mod throttle;
 
+pub use config::{EngineConfig, PollConfig, DATA_DIR_ENV};
+pub use runner::{Engine, ProviderSource};
 pub use state::{Job, JobId, JobState, StateStamp};

@@ -40,7 +40,7 @@ impl PollRules {
                 min_gap: Duration::from_secs(2),
                 max_gap: Duration::from_secs(20),
                 max_backoff: Duration::from_secs(30),
-                budget_gap: Duration::from_millis(5500),
+                budget_gap: Duration::from_secs(5),
             },
             // Presenton suggests 2–5 s and shows progress words worth seeing.
             ProviderKind::Presenton | ProviderKind::PresentonSelf => PollRules {
@@ -105,7 +105,7 @@ impl Learned {
         // spread (predictive spread plus the uncertainty of the estimate) keeps an unlucky
         // history from crowding polls too early.
         let n = stats.samples.max(1) as f64;
-        let widened = DurationStats { log_sd: stats.log_sd * (1.0 + 1.0 / n).sqrt() * (1.0 + 1.0 / n.sqrt()), ..stats };
+        let widened = DurationStats { log_sd: stats.log_sd * (1.0 + 1.0 / n).sqrt() * (1.0 + 0.5 / n.sqrt()), ..stats };
         Learned { stats: widened, scale: rate_scale(rules, &widened) }
     }
 

@@ -51,16 +51,18 @@ fn pdf(lines: &[&str]) -> Vec<u8> {
         stream.push_str(&format!(" ({line}) Tj"));
     }
     stream.push_str(" ET");
-    pdf_with_content(&stream)
+    pdf_with_content(&stream, HELVETICA)
 }
 
-fn pdf_with_content(stream: &str) -> Vec<u8> {
+const HELVETICA: &str = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+
+fn pdf_with_content(stream: &str, font: &str) -> Vec<u8> {
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
         format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        font.to_string(),
     ];
     let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
@@ -239,6 +241,37 @@ fn pdf_text_objects_are_read_back_line_by_line() {
 }
 
 #[test]
+fn pdf_win_ansi_accents_and_word_spacing_are_read() {
+    // \351 is é in WinAnsiEncoding; the TJ gap of -600 thousandths of an em is a word space.
+    let font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    let source = source_text_from_bytes("accents.pdf", &pdf_with_content(r"BT /F1 18 Tf 72 720 Td [(caf\351) -600 (cr\350me)] TJ ET", font)).unwrap();
+    assert_eq!(source.text, "café crème");
+}
+
+/// Files made by real tools (see `tests/fixtures/source_text/make_fixtures.sh`).
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/source_text").join(name)
+}
+
+#[test]
+fn chromium_pdf_with_compressed_subset_fonts_is_read() {
+    let source = read_source_file(&fixture("chromium.pdf")).unwrap();
+    assert_eq!(
+        source.text,
+        "Quarterly Review\n\nRevenue grew 12% in the third quarter, driven by café sales — naïve forecasts missed it.\n\nFirst point\nSecond point"
+    );
+}
+
+#[test]
+fn python_docx_file_from_words_template_is_read() {
+    let source = read_source_file(&fixture("python-docx.docx")).unwrap();
+    assert_eq!(
+        source.text,
+        "# Quarterly Review\n# Results\nRevenue grew 12% — café sales & more.\n- First bullet\n- Second numbered\n## Details\n\n| Region | Sales |\n| --- | --- |\n| North | 42 |\n\nLine one\nLine two\tafter tab"
+    );
+}
+
+#[test]
 fn pdf_file_on_disk_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_temp(&dir, "Slides.PDF", &pdf(&["From disk"]));
@@ -249,7 +282,7 @@ fn pdf_file_on_disk_is_read() {
 #[test]
 fn pdf_without_text_says_it_may_be_scanned() {
     // A page that only paints a rectangle, as a scan paints its image.
-    let message = refused(source_text_from_bytes("scan.pdf", &pdf_with_content("0 0 1 rg 10 10 200 200 re f")));
+    let message = refused(source_text_from_bytes("scan.pdf", &pdf_with_content("0 0 1 rg 10 10 200 200 re f", HELVETICA)));
     assert!(message.starts_with("This PDF has no text Deckhand can read (it may be scanned)"), "{message}");
 }
 
@@ -287,6 +320,16 @@ fn unsupported_types_list_the_supported_ones() {
             assert!(message.contains(ext), "{name}: {message}");
         }
     }
+}
+
+#[test]
+fn every_listed_extension_is_read_in_either_case() {
+    for ext in SUPPORTED_EXTENSIONS {
+        assert!(Format::from_name(&format!("a.{ext}")).is_some(), "{ext}");
+        assert!(Format::from_name(&format!("A.{}", ext.to_uppercase())).is_some(), "{ext}");
+    }
+    assert_eq!(Format::from_name("notes.txt.exe"), None);
+    assert_eq!(Format::from_name(".pdf.zip"), None);
 }
 
 #[test]

@@ -1,0 +1,331 @@
+//! The commands, over the same engine and journal as the app.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deckhand_engine::jobs::config::EngineConfig;
+use deckhand_engine::jobs::runner::{Engine, ProviderSource};
+use deckhand_engine::jobs::{Job, JobState};
+use deckhand_engine::Error;
+
+use crate::args::{plan, read_content, BatchArgs, Cli, Command, GenerateArgs, InputError, Planned};
+use crate::batch::parse_batch;
+use crate::lock::DataLock;
+use crate::output::{self, combined_exit_code, exit_code, EXIT_BAD_INPUT, EXIT_DONE, EXIT_FAILED};
+use crate::progress::{self, Display};
+use crate::providers::{CliProviders, APP_IDENTIFIER};
+
+/// Scales poll intervals and deadlines (e.g. `0.01`), so tests against fake servers with
+/// scaled time run in seconds. Not for everyday use.
+pub const TIME_SCALE_ENV: &str = "DECKHAND_CLI_TIME_SCALE";
+
+/// The outcome of a command: what to print and the exit status.
+pub struct Outcome {
+    pub code: u8,
+}
+
+/// Runs one parsed command line; returns the exit status.
+pub async fn run(cli: Cli) -> u8 {
+    let json = cli.json;
+    match dispatch(cli).await {
+        Ok(o) => o.code,
+        Err(Failure::Input(e)) => {
+            report_error(json, "invalid_input", &e.message, Some(&e.field));
+            EXIT_BAD_INPUT
+        }
+        Err(Failure::Engine(e)) => {
+            report_error(json, e.kind(), e.message(), None);
+            if e.kind() == "invalid_input" { EXIT_BAD_INPUT } else { EXIT_FAILED }
+        }
+    }
+}
+
+enum Failure {
+    Input(InputError),
+    Engine(Error),
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(e)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Engine(e)
+    }
+}
+
+/// An error that is not a job's: on stderr for people, as `{error:{kind,message}}` on stdout
+/// for scripts.
+fn report_error(json: bool, kind: &str, message: &str, field: Option<&str>) {
+    if json {
+        let v = serde_json::json!({ "error": { "kind": kind, "message": message, "field": field } });
+        println!("{v}");
+    } else {
+        eprintln!("deckhand-cli: {message}");
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
+    let json = cli.json;
+    let cwd = std::env::current_dir().map_err(|e| InputError::new("out", format!("The current folder cannot be read: {e}")))?;
+    match cli.command {
+        Command::Generate(g) => generate(g, json, &cwd).await,
+        Command::Batch(b) => batch(b, json, &cwd).await,
+        Command::List => {
+            let s = Session::open_for_reading(json)?;
+            let jobs = s.jobs();
+            if json {
+                println!("{}", output::list_to_json(&jobs));
+            } else if jobs.is_empty() {
+                println!("No jobs yet.");
+            } else {
+                for j in &jobs {
+                    println!("{}", output::human(j));
+                }
+            }
+            Ok(Outcome { code: EXIT_DONE })
+        }
+        Command::Status { id } => {
+            let s = Session::open_for_reading(json)?;
+            let job = s.job(&id)?;
+            print_job(&job, json);
+            Ok(Outcome { code: exit_code(&job) })
+        }
+        Command::Cancel { id } => {
+            let s = Session::open(None, json, false)?;
+            let job = s.engine.cancel(&id).await?;
+            print_job(&job, json);
+            Ok(Outcome { code: if job.state == JobState::Cancelled { EXIT_DONE } else { exit_code(&job) } })
+        }
+        Command::Download { id, again } => download(&id, again, json).await,
+        Command::Resume => {
+            let s = Session::open(None, json, true)?;
+            let unfinished: Vec<String> = s.engine.jobs().into_iter().filter(|j| j.is_active()).map(|j| j.id).collect();
+            s.engine.resume_all();
+            let jobs = s.wait_all(&unfinished).await?;
+            print_jobs(&jobs, json);
+            Ok(Outcome { code: combined_exit_code(&jobs) })
+        }
+    }
+}
+
+async fn generate(g: GenerateArgs, json: bool, cwd: &std::path::Path) -> Result<Outcome, Failure> {
+    let content = read_content(&g)?;
+    let planned = plan(content, g.title.clone(), &g.deck, cwd)?;
+    let s = Session::open(g.deck.base_url.clone(), json, true)?;
+    s.validate(std::slice::from_ref(&planned))?;
+    let job = s.engine.submit(planned.provider, planned.request, planned.out_dir).await?;
+    let job = if g.deck.no_wait { s.wait_accepted(&job.id).await? } else { s.engine.wait(&job.id).await? };
+    print_job(&job, json);
+    Ok(Outcome { code: exit_code(&job) })
+}
+
+async fn batch(b: BatchArgs, json: bool, cwd: &std::path::Path) -> Result<Outcome, Failure> {
+    let text = if b.file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(&b.file)
+    }
+    .map_err(|e| InputError::new("batch", format!("Could not read {}: {e}", b.file.display())))?;
+    let decks = parse_batch(&text, &b.deck, cwd)?;
+    let s = Session::open(b.deck.base_url.clone(), json, true)?;
+    // Every deck is checked before the first is sent: one bad line costs nothing.
+    s.validate(&decks)?;
+    let items = decks.into_iter().map(|d| (d.provider, d.request, d.out_dir)).collect();
+    let mut ids = Vec::new();
+    let mut refused = Vec::new();
+    for r in s.engine.submit_batch(items).await {
+        match r {
+            Ok(job) => ids.push(job.id),
+            Err(e) => refused.push(e),
+        }
+    }
+    let mut jobs = Vec::new();
+    for id in &ids {
+        jobs.push(if b.deck.no_wait { s.wait_accepted(id).await? } else { s.engine.wait(id).await? });
+    }
+    print_jobs(&jobs, json);
+    for e in &refused {
+        report_error(json, e.kind(), e.message(), None);
+    }
+    let code = if refused.is_empty() { combined_exit_code(&jobs) } else { EXIT_FAILED };
+    Ok(Outcome { code })
+}
+
+/// `download ID`: fetch the file again, check again on a deck still being made, or finish a
+/// job that was interrupted.
+async fn download(id: &str, again: bool, json: bool) -> Result<Outcome, Failure> {
+    let s = Session::open(None, json, true)?;
+    let job = s.job(id)?;
+    let job = if job.is_active() {
+        // Interrupted here (the CLI stopped): finish it, and every other unfinished job with
+        // it, so none is left half-sent when this command ends.
+        let unfinished: Vec<String> = s.engine.jobs().into_iter().filter(|j| j.is_active()).map(|j| j.id).collect();
+        s.engine.resume_all();
+        s.wait_all(&unfinished).await?;
+        s.job(id)?
+    } else if job.stalled || job.state == JobState::NeedsAttention && job.remote.is_some() {
+        s.engine.check_again(id).await?;
+        s.engine.wait(id).await?
+    } else if job.state == JobState::Done && !again && job.file.as_ref().is_some_and(|f| f.is_file()) {
+        job
+    } else {
+        s.engine.retry_download(id).await?;
+        s.engine.wait(id).await?
+    };
+    print_job(&job, json);
+    Ok(Outcome { code: exit_code(&job) })
+}
+
+fn print_job(job: &Job, json: bool) {
+    if json {
+        println!("{}", output::to_json(job));
+    } else {
+        println!("{}", output::human(job));
+    }
+}
+
+fn print_jobs(jobs: &[Job], json: bool) {
+    if json {
+        println!("{}", output::list_to_json(jobs));
+    } else {
+        for j in jobs {
+            println!("{}", output::human(j));
+        }
+    }
+}
+
+/// The data folder: `DECKHAND_DATA_DIR`, else the app's own.
+pub fn engine_config() -> Result<EngineConfig, Error> {
+    let default = dirs::data_dir()
+        .map(|d| d.join(APP_IDENTIFIER))
+        .unwrap_or_else(|| PathBuf::from(".deckhand"));
+    let mut config = EngineConfig::from_env_or(default);
+    if let Some(scale) = std::env::var(TIME_SCALE_ENV).ok().and_then(|v| v.parse::<f64>().ok()).filter(|s| *s > 0.0 && *s <= 1.0) {
+        scale_time(&mut config, scale);
+    }
+    Ok(config)
+}
+
+fn scale_time(config: &mut EngineConfig, scale: f64) {
+    let s = |d: &mut Duration| *d = d.mul_f64(scale);
+    for rules in config.poll.rules.values_mut() {
+        s(&mut rules.base_gap);
+        s(&mut rules.min_gap);
+        s(&mut rules.max_gap);
+        s(&mut rules.max_backoff);
+        s(&mut rules.budget_gap);
+    }
+    for d in config.poll.deadlines.values_mut() {
+        s(d);
+    }
+}
+
+/// An open engine holding the data folder's lock, with its progress display.
+struct Session {
+    engine: Engine,
+    providers: Arc<CliProviders>,
+    _lock: Option<DataLock>,
+    display: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Session {
+    fn open(base_url: Option<url::Url>, json: bool, wait_for_lock: bool) -> Result<Session, Error> {
+        let config = engine_config()?;
+        let lock = if wait_for_lock {
+            DataLock::acquire(&config.data_dir, json)?
+        } else {
+            DataLock::try_acquire(&config.data_dir)?.ok_or_else(|| {
+                Error::journal("Another deckhand-cli is working on these jobs. Stop it with Ctrl-C first (its jobs continue with `deckhand-cli resume`).")
+            })?
+        };
+        let providers = Arc::new(CliProviders::new(base_url));
+        let (sink, rx) = progress::channel();
+        let display = tokio::spawn(Display::new(json).run(rx));
+        let engine = Engine::open(config, providers.clone(), Arc::new(sink))?;
+        Ok(Session { engine, providers, _lock: Some(lock), display: Some(display) })
+    }
+
+    /// For `list` and `status`: the engine when no other CLI is running; else a read of the
+    /// journal another process is writing (atomically replaced, so always whole).
+    fn open_for_reading(json: bool) -> Result<Reader, Error> {
+        let config = engine_config()?;
+        if let Some(_lock) = DataLock::try_acquire(&config.data_dir)? {
+            let _ = json;
+            let engine = Engine::open(config, Arc::new(CliProviders::new(None)), Arc::new(deckhand_engine::events::NullSink))?;
+            return Ok(Reader(engine.jobs()));
+        }
+        let path = config.data_dir.join(deckhand_engine::jobs::journal::FILE_NAME);
+        let bytes = std::fs::read(&path).map_err(|e| Error::journal(format!("Could not read {}: {e}", path.display())))?;
+        let data: deckhand_engine::jobs::journal::JournalData =
+            serde_json::from_slice(&bytes).map_err(|e| Error::journal(format!("Could not read {}: {e}", path.display())))?;
+        Ok(Reader(data.jobs))
+    }
+
+    fn job(&self, id: &str) -> Result<Job, Error> {
+        self.engine.job(id).ok_or_else(|| not_found(id))
+    }
+
+    /// Refuses the whole set if any request is invalid, before anything is journaled or sent.
+    fn validate(&self, decks: &[Planned]) -> Result<(), Error> {
+        for (i, d) in decks.iter().enumerate() {
+            let provider = self.providers.provider(d.provider)?;
+            provider.validate(&d.request).map_err(|e| {
+                if decks.len() > 1 {
+                    Error::invalid_input("batch", format!("Deck {}: {}", i + 1, e.message()))
+                } else {
+                    e
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Until the service has accepted the job (it has a remote id) or it ended: from then on
+    /// stopping this process loses nothing, and `download ID` or `resume` finishes it.
+    async fn wait_accepted(&self, id: &str) -> Result<Job, Error> {
+        loop {
+            let job = self.job(id)?;
+            if job.remote.is_some() && job.state != JobState::Submitting || !job.is_active() {
+                return Ok(job);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn wait_all(&self, ids: &[String]) -> Result<Vec<Job>, Error> {
+        let mut jobs = Vec::new();
+        for id in ids {
+            jobs.push(self.engine.wait(id).await?);
+        }
+        Ok(jobs)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(d) = self.display.take() {
+            d.abort();
+        }
+    }
+}
+
+struct Reader(Vec<Job>);
+
+impl Reader {
+    fn jobs(&self) -> Vec<Job> {
+        self.0.clone()
+    }
+
+    fn job(&self, id: &str) -> Result<Job, Error> {
+        self.0.iter().find(|j| j.id == id).cloned().ok_or_else(|| not_found(id))
+    }
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound { message: format!("There is no job {id}. `deckhand-cli list` shows them all."), details: Default::default() }
+}

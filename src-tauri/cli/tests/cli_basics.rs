@@ -1,0 +1,168 @@
+//! The built binary without any service: bad input refused before anything is journaled,
+//! `list`/`status`/`cancel`/`download` over a journal written in the engine's own format,
+//! JSON shapes and exit statuses.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME};
+use deckhand_engine::jobs::{Job, JobState};
+use deckhand_engine::providers::{DeckRequest, ProviderKind, RemoteJob};
+use deckhand_engine::Error;
+use serde_json::Value;
+
+fn cli(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deckhand-cli"))
+        .args(args)
+        .env("DECKHAND_DATA_DIR", data)
+        .env("DECKHAND_GAMMA_API_KEY", "test-key-not-real")
+        .env_remove("DECKHAND_PRESENTON_API_KEY")
+        .current_dir(data)
+        .output()
+        .expect("the CLI runs")
+}
+
+fn stdout_json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn job(id: &str, state: JobState) -> Job {
+    let req = DeckRequest { content: "Solar power".into(), title: Some("Solar".into()), ..Default::default() };
+    let mut j = Job::new(id.into(), ProviderKind::Gamma, req, "/tmp".into(), 1_700_000_000_000);
+    j.set_state(state, 1_700_000_001_000);
+    j
+}
+
+fn write_journal(dir: &Path, jobs: Vec<Job>) {
+    let (journal, _) = Journal::open(dir, 1).unwrap();
+    journal.save(&JournalData { jobs, ..Default::default() }).unwrap();
+}
+
+fn journal_jobs(dir: &Path) -> Vec<Job> {
+    let data: JournalData = serde_json::from_slice(&std::fs::read(dir.join(FILE_NAME)).unwrap()).unwrap();
+    data.jobs
+}
+
+#[test]
+fn help_documents_the_exit_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cli(dir.path(), &["--help"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Exit status") && text.contains("3  needs your attention"), "{text}");
+}
+
+#[test]
+fn bad_input_exits_2_and_journals_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[&[&str]] = &[
+        &["generate", "--content", "Solar"],
+        &["generate", "--provider", "gamma", "--content", "   "],
+        &["generate", "--provider", "gamma", "--content", "x", "--out", "no-such-folder"],
+        &["generate", "--provider", "gamma", "--content", "x", "--file", "missing.docx"],
+        &["generate", "--provider", "gamma", "--content", "x", "--format", "docx"],
+        &["generate", "--provider", "gamma", "--content-file", "missing.txt"],
+    ];
+    for args in cases {
+        let o = cli(dir.path(), &[&["--json"], *args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = cli(dir.path(), &["--json", "generate", "--content", "Solar"]);
+    assert_eq!(stdout_json(&o)["error"]["kind"], "invalid_input");
+    assert_eq!(stdout_json(&o)["error"]["field"], "provider");
+    assert!(!dir.path().join(FILE_NAME).exists(), "nothing was journaled");
+}
+
+#[test]
+fn a_batch_with_one_bad_line_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("decks.csv"), "content,slides\nSolar,5\nWind,many\n").unwrap();
+    let o = cli(dir.path(), &["batch", "decks.csv", "--provider", "gamma"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Line 3"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.path().join(FILE_NAME).exists());
+}
+
+#[test]
+fn list_and_status_read_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cli(dir.path(), &["--json", "list"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout_json(&o), serde_json::json!([]));
+
+    let mut done = job("j-done", JobState::Done);
+    done.file = Some(dir.path().join("Solar.pptx"));
+    done.edit_url = Some("https://gamma.app/docs/x".into());
+    let mut failed = job("j-failed", JobState::Failed);
+    failed.error = Some(Error::Server { message: "Gamma had a problem.".into(), details: Default::default() });
+    let attention = job("j-attn", JobState::NeedsAttention);
+    let mut stalled = job("j-stalled", JobState::Running);
+    stalled.stalled = true;
+    stalled.remote = Some(RemoteJob { id: "gen-1".into(), file_id: None });
+    write_journal(dir.path(), vec![done, failed, attention, stalled]);
+
+    let o = cli(dir.path(), &["--json", "list"]);
+    let list = stdout_json(&o);
+    assert_eq!(list.as_array().unwrap().len(), 4);
+
+    let o = cli(dir.path(), &["--json", "status", "j-done"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = stdout_json(&o);
+    assert_eq!(v["id"], "j-done");
+    assert_eq!(v["state"], "done");
+    assert_eq!(v["provider"], "gamma");
+    assert_eq!(v["file"], dir.path().join("Solar.pptx").display().to_string());
+    assert_eq!(v["edit_url"], "https://gamma.app/docs/x");
+    assert_eq!(v["error"], Value::Null);
+    assert!(v.get("credits").is_some());
+
+    let o = cli(dir.path(), &["--json", "status", "j-failed"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout_json(&o)["error"]["kind"], "server");
+    assert_eq!(cli(dir.path(), &["status", "j-attn"]).status.code(), Some(3));
+    let o = cli(dir.path(), &["status", "j-stalled"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("deckhand-cli download j-stalled"));
+
+    let o = cli(dir.path(), &["--json", "status", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout_json(&o)["error"]["kind"], "not_found");
+}
+
+#[test]
+fn cancel_records_the_cancel_without_contacting_anyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = job("j-run", JobState::Running);
+    running.remote = Some(RemoteJob { id: "gen-2".into(), file_id: None });
+    write_journal(dir.path(), vec![running]);
+    let o = cli(dir.path(), &["--json", "cancel", "j-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = stdout_json(&o);
+    assert_eq!(v["state"], "cancelled");
+    assert_eq!(v["error"]["kind"], "cancelled");
+    assert_eq!(journal_jobs(dir.path())[0].state, JobState::Cancelled);
+}
+
+#[test]
+fn download_of_a_done_job_with_its_file_needs_no_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("Solar.pptx");
+    std::fs::write(&file, b"deck").unwrap();
+    let mut done = job("j-done", JobState::Done);
+    done.file = Some(file.clone());
+    write_journal(dir.path(), vec![done]);
+    let o = cli(dir.path(), &["--json", "download", "j-done"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout_json(&o)["file"], file.display().to_string());
+}
+
+#[test]
+fn a_job_interrupted_mid_submit_needs_attention_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    write_journal(dir.path(), vec![job("j-sub", JobState::Submitting)]);
+    let o = cli(dir.path(), &["--json", "status", "j-sub"]);
+    assert_eq!(o.status.code(), Some(3));
+    let v = stdout_json(&o);
+    assert_eq!(v["state"], "needs_attention");
+    assert_eq!(v["error"]["kind"], "submit_uncertain");
+}

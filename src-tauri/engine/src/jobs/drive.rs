@@ -1,0 +1,419 @@
+//! One job's task: wait for a slot, submit, poll, download. Each step is journaled before the
+//! step that depends on it; every await can be cut short by the job's cancellation token.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::events::EngineEvent;
+use crate::jobs::download::download_to;
+use crate::jobs::ids::now_ms;
+use crate::jobs::poll_schedule::{next_delay, Learned, PollInput};
+use crate::jobs::runner::{Halt, Inner, UpdateError};
+use crate::jobs::throttle::Throttle;
+use crate::jobs::{Job, JobState};
+use crate::providers::{Delivery, DownloadLink, Progress, Provider, RemoteJob, RemoteState, RemoteStatus};
+use crate::{Details, Error};
+
+struct Ctx {
+    inner: Arc<Inner>,
+    id: String,
+    epoch: u64,
+    token: CancellationToken,
+}
+
+/// What the next step is.
+enum Next {
+    Poll,
+    Download { link: Option<DownloadLink>, title: Option<String> },
+}
+
+pub(crate) async fn drive(inner: Arc<Inner>, id: String, epoch: u64, token: CancellationToken) {
+    let ctx = Ctx { inner, id, epoch, token };
+    // Halts are already recorded (or belong to whoever superseded this run).
+    let _ = run(&ctx).await;
+}
+
+impl Ctx {
+    fn job(&self) -> Result<Job, Halt> {
+        self.inner.job(&self.id).ok_or(Halt::Superseded)
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Job)) -> Result<Job, Halt> {
+        self.update_full(|job, _| f(job))
+    }
+
+    fn update_full(&self, f: impl FnOnce(&mut Job, &mut crate::jobs::history::DurationHistory)) -> Result<Job, Halt> {
+        match self.inner.update_full(&self.id, Some(self.epoch), f) {
+            Ok(job) => Ok(job),
+            Err(UpdateError::Superseded) => Err(Halt::Superseded),
+            Err(UpdateError::Failed(e)) => {
+                self.inner.report_unjournaled_failure(&self.id, self.epoch, e);
+                Err(Halt::Ended)
+            }
+        }
+    }
+
+    /// Records a bad ending.
+    fn end(&self, state: JobState, error: Error) -> Halt {
+        match self.update(|j| {
+            j.fail(state, error, now_ms());
+            j.progress = None;
+        }) {
+            Ok(_) => Halt::Ended,
+            Err(h) => h,
+        }
+    }
+
+    async fn or_cancel<T>(&self, fut: impl Future<Output = T>) -> Result<T, Halt> {
+        tokio::select! {
+            biased;
+            _ = self.token.cancelled() => Err(Halt::Superseded),
+            v = fut => Ok(v),
+        }
+    }
+
+    async fn sleep(&self, d: Duration) -> Result<(), Halt> {
+        self.or_cancel(tokio::time::sleep(d)).await
+    }
+}
+
+async fn run(ctx: &Ctx) -> Result<(), Halt> {
+    let job = ctx.job()?;
+    let provider = match ctx.inner.providers.provider(job.provider) {
+        Ok(p) => p,
+        // Already on the service: fixing the settings and checking again can still get it.
+        Err(e) if job.remote.is_some() => return Err(ctx.end(JobState::NeedsAttention, e)),
+        Err(e) => return Err(ctx.end(JobState::Failed, e)),
+    };
+    let _slot = match job.state {
+        JobState::Queued => ctx.or_cancel(ctx.inner.slots.acquire(job.provider)).await?,
+        _ => ctx.inner.slots.enter(job.provider),
+    };
+    let mut next = match job.state {
+        JobState::Queued => submit(ctx, provider.as_ref()).await?,
+        JobState::Running => Next::Poll,
+        JobState::Downloading => Next::Download { link: None, title: None },
+        // Finished, or `submitting` (turned into needs_attention when the engine opened).
+        _ => return Ok(()),
+    };
+    if let Next::Poll = next {
+        next = poll(ctx, provider.as_ref()).await?;
+    }
+    if let Next::Download { link, title } = next {
+        download(ctx, provider.as_ref(), link, title).await?;
+    }
+    Ok(())
+}
+
+fn submit_backoff(attempt: u32, retry_after: Option<u64>) -> Duration {
+    let exp = Duration::from_secs(1u64 << attempt.min(5)).min(Duration::from_secs(30));
+    retry_after.map(Duration::from_secs).map_or(exp, |ra| ra.max(exp))
+}
+
+async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
+    let max_attempts = ctx.inner.config.submit_retries + 1;
+    loop {
+        // Journaled before the POST: a crash from here on must not lead to a second POST.
+        let job = ctx.update(|j| {
+            j.set_state(JobState::Submitting, now_ms());
+            j.submit_attempts += 1;
+            j.progress = Some(format!("Sending the request to {}…", j.provider.display_name()));
+        })?;
+        let name = job.provider.display_name();
+        let failure = match ctx.or_cancel(provider.submit(&job.request)).await? {
+            Ok(submitted) => {
+                ctx.update(|j| {
+                    j.remote = Some(submitted.remote);
+                    j.warnings.extend(submitted.warnings);
+                    j.error = None;
+                    j.set_state(JobState::Running, now_ms());
+                    j.progress = Some(format!("{name} accepted the request."));
+                })?;
+                return Ok(Next::Poll);
+            }
+            Err(f) => f,
+        };
+        // Nothing reached the service, or it refused to start anything because of load: safe.
+        let may_repeat = match failure.delivery {
+            Delivery::NotSent => true,
+            Delivery::Rejected => matches!(failure.error, Error::RateLimited { .. }),
+            Delivery::Uncertain => false,
+        };
+        if failure.delivery == Delivery::Uncertain {
+            let details = failure.error.details().clone();
+            let error = Error::SubmitUncertain {
+                message: format!(
+                    "Deckhand cannot tell whether {name} received this request ({}). Check your {name} account: if the deck is \
+                     there, nothing more is needed; if not, retry it as a new job (if it did arrive, that is charged twice).",
+                    failure.error.message().trim_end_matches('.')
+                ),
+                details,
+            };
+            return Err(ctx.end(JobState::NeedsAttention, error));
+        }
+        if !may_repeat || job.submit_attempts >= max_attempts {
+            return Err(ctx.end(JobState::Failed, failure.error));
+        }
+        let wait = submit_backoff(job.submit_attempts, failure.error.retry_after_secs());
+        ctx.update(|j| {
+            j.set_state(JobState::Queued, now_ms());
+            j.progress = Some(format!("Could not reach {name}; trying again in {} s.", wait.as_secs().max(1)));
+            j.error = Some(failure.error.clone());
+        })?;
+        ctx.sleep(wait).await?;
+    }
+}
+
+/// The words shown while the service works: its own message and slide counter.
+pub fn progress_text(p: &Progress) -> Option<String> {
+    let counter = match (p.slides_done, p.slides_total) {
+        (Some(d), Some(t)) => Some(format!("{d}/{t} slides")),
+        (Some(d), None) => Some(format!("{d} slides")),
+        _ => None,
+    };
+    match (p.message.as_deref().map(str::trim).filter(|m| !m.is_empty()), counter) {
+        (Some(m), Some(c)) => Some(format!("{m} ({c})")),
+        (Some(m), None) => Some(m.to_string()),
+        (None, Some(c)) => Some(c),
+        (None, None) => None,
+    }
+}
+
+fn apply_status(j: &mut Job, st: &RemoteStatus) {
+    if let Some(text) = progress_text(&st.progress) {
+        j.progress = Some(text);
+    }
+    if let (Some(remote), Some(fid)) = (j.remote.as_mut(), st.file_id.as_ref()) {
+        remote.file_id = Some(fid.clone());
+    }
+    if let Some(url) = &st.edit_url {
+        j.edit_url = Some(url.to_string());
+    }
+    if let Some(c) = &st.credits {
+        j.credits = Some(c.clone());
+    }
+}
+
+async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
+    let job = ctx.job()?;
+    let Some(remote) = job.remote.clone() else {
+        return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to ask about.")));
+    };
+    let name = job.provider.display_name();
+    let rules = ctx.inner.config.poll.rules(job.provider);
+    let deadline = ctx.inner.config.poll.deadline(job.provider);
+    let learned = ctx.inner.durations().stats(job.provider, job.request.slides).map(|s| Learned::new(&rules, s));
+    // Time already spent on the service before this session (a restart, a check-again).
+    let before = Duration::from_millis(now_ms().saturating_sub(job.running_since_ms().unwrap_or_else(now_ms)));
+    let session = Instant::now();
+    let (mut errors, mut retry_after) = (0u32, None);
+    loop {
+        let input = PollInput {
+            elapsed: before + session.elapsed(),
+            consecutive_errors: errors,
+            retry_after,
+            learned,
+            jitter: ctx.inner.jitter(),
+        };
+        ctx.sleep(next_delay(&rules, &input)).await?;
+        match ctx.or_cancel(provider.status(&remote)).await? {
+            Ok(st) => {
+                errors = 0;
+                retry_after = None;
+                match st.state {
+                    RemoteState::Completed => {
+                        let took = before + session.elapsed();
+                        ctx.update_full(|j, durations| {
+                            apply_status(j, &st);
+                            durations.record(j.provider, j.request.slides, took, now_ms());
+                            j.error = None;
+                            j.set_state(JobState::Downloading, now_ms());
+                            j.progress = Some("Downloading…".into());
+                        })?;
+                        return Ok(Next::Download { link: st.download, title: st.title });
+                    }
+                    RemoteState::Failed => {
+                        let error = st.error.clone().unwrap_or_else(|| Error::ProviderFailed {
+                            message: format!("{name} could not make this deck. Try again, perhaps with shorter or simpler content."),
+                            details: Details::default(),
+                        });
+                        ctx.update(|j| apply_status(j, &st))?;
+                        return Err(ctx.end(JobState::Failed, error));
+                    }
+                    _ => {
+                        let current = ctx.job()?;
+                        let mut probe = current.clone();
+                        apply_status(&mut probe, &st);
+                        if probe.progress != current.progress
+                            || probe.remote != current.remote
+                            || probe.edit_url != current.edit_url
+                            || probe.credits != current.credits
+                            || current.error.is_some()
+                        {
+                            ctx.update(|j| {
+                                apply_status(j, &st);
+                                j.error = None;
+                            })?;
+                        }
+                    }
+                }
+            }
+            Err(e) if e.is_transient() => {
+                errors += 1;
+                retry_after = e.retry_after_secs().map(Duration::from_secs);
+                if errors == 3 {
+                    ctx.update(|j| j.progress = Some(format!("Having trouble reaching {name}; still trying.")))?;
+                }
+            }
+            // The service no longer knows the job: asking again will not help.
+            Err(e @ Error::NotFound { .. }) => return Err(ctx.end(JobState::Failed, e)),
+            // Keys, setup, answers we cannot read: the deck may still exist; the person fixes
+            // the cause and checks again.
+            Err(e) => return Err(ctx.end(JobState::NeedsAttention, e)),
+        }
+        if session.elapsed() >= deadline {
+            ctx.update(|j| {
+                j.stalled = true;
+                j.progress = Some(format!("Still running on {name} — check again later."));
+            })?;
+            return Err(Halt::Ended);
+        }
+    }
+}
+
+fn base_name(job: &Job, title: Option<&str>, link: &DownloadLink) -> String {
+    let pick = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    pick(job.request.title.as_deref())
+        .or_else(|| pick(title))
+        .or_else(|| pick(link.file_name_hint.as_deref()).map(|h| strip_extension(&h)))
+        .unwrap_or_else(|| "Deck".to_string())
+}
+
+fn strip_extension(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 4 => stem.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job: &Job) -> Result<Result<DownloadLink, Error>, Halt> {
+    ctx.or_cancel(provider.refresh_download(remote, job.request.format)).await
+}
+
+async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>, title: Option<String>) -> Result<(), Halt> {
+    let job = ctx.job()?;
+    let Some(remote) = job.remote.clone() else {
+        return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to download from.")));
+    };
+    let max = ctx.inner.config.download_retries;
+    let (mut expired, mut transient) = (0u32, 0u32);
+    let mut link = link;
+    loop {
+        let current = match link.take() {
+            Some(l) => l,
+            None => match fresh_link(ctx, provider, &remote, &job).await? {
+                Ok(l) => l,
+                Err(e) if e.is_transient() && transient < max => {
+                    transient += 1;
+                    ctx.sleep(submit_backoff(transient, e.retry_after_secs())).await?;
+                    continue;
+                }
+                Err(e) => return Err(ctx.end(JobState::Failed, e)),
+            },
+        };
+        if let Err(e) = tokio::fs::create_dir_all(&job.out_dir).await {
+            let error = Error::disk(format!("The folder {} could not be created: {e}. Choose another folder.", job.out_dir.display()));
+            return Err(ctx.end(JobState::Failed, error));
+        }
+        let name = base_name(&job, title.as_deref(), &current);
+        let result = match ctx.or_cancel(provider.open_download(&current)).await? {
+            Ok(resp) => {
+                let sink = ctx.inner.sink.clone();
+                let job_id = ctx.id.clone();
+                let mut throttle = Throttle::new(Duration::from_millis(100));
+                let mut last = (0u64, None);
+                let mut report = |bytes: u64, total: Option<u64>| {
+                    last = (bytes, total);
+                    if throttle.offer(std::time::Instant::now(), bytes, total) {
+                        sink.emit(EngineEvent::DownloadProgress { job_id: job_id.clone(), bytes, total });
+                    }
+                };
+                let r = download_to(resp, &job.out_dir, &name, job.request.format, &ctx.token, &mut report).await;
+                if throttle.finish().is_some() || (r.is_ok() && last.0 == 0) {
+                    let (bytes, total) = if r.is_ok() && last.0 == 0 { file_len(&r).await } else { last };
+                    ctx.inner.sink.emit(EngineEvent::DownloadProgress { job_id: ctx.id.clone(), bytes, total });
+                }
+                r
+            }
+            Err(e) => Err(e),
+        };
+        if ctx.token.is_cancelled() {
+            return Err(Halt::Superseded);
+        }
+        match result {
+            Ok(path) => {
+                ctx.update(|j| {
+                    j.file = Some(path);
+                    j.error = None;
+                    j.set_state(JobState::Done, now_ms());
+                    j.progress = None;
+                })?;
+                return Ok(());
+            }
+            Err(Error::ExpiredLink { .. }) if expired < max => {
+                expired += 1;
+                ctx.update(|j| j.progress = Some("The download link had expired; getting a fresh one…".into()))?;
+            }
+            Err(e) if e.is_transient() && transient < max => {
+                transient += 1;
+                ctx.sleep(submit_backoff(transient, e.retry_after_secs())).await?;
+                link = Some(current);
+            }
+            Err(e) => return Err(ctx.end(JobState::Failed, e)),
+        }
+    }
+}
+
+async fn file_len(r: &Result<std::path::PathBuf, Error>) -> (u64, Option<u64>) {
+    match r {
+        Ok(p) => match tokio::fs::metadata(p).await {
+            Ok(m) => (m.len(), Some(m.len())),
+            Err(_) => (0, None),
+        },
+        Err(_) => (0, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_text_joins_words_and_counters() {
+        let p = |m: Option<&str>, d, t| Progress { message: m.map(String::from), slides_done: d, slides_total: t };
+        assert_eq!(progress_text(&p(Some("Generating slides"), Some(3), Some(10))).as_deref(), Some("Generating slides (3/10 slides)"));
+        assert_eq!(progress_text(&p(Some("  "), Some(3), None)).as_deref(), Some("3 slides"));
+        assert_eq!(progress_text(&p(None, None, None)), None);
+    }
+
+    #[test]
+    fn submit_backoff_grows_and_honours_retry_after() {
+        assert_eq!(submit_backoff(1, None), Duration::from_secs(2));
+        assert_eq!(submit_backoff(10, None), Duration::from_secs(30));
+        assert_eq!(submit_backoff(1, Some(45)), Duration::from_secs(45));
+    }
+
+    #[test]
+    fn file_base_name_prefers_the_request_title() {
+        let link = DownloadLink { url: "https://x.test/a.pptx".parse().unwrap(), file_name_hint: Some("Server Title.pptx".into()) };
+        let mut job = Job::new("j".into(), crate::providers::ProviderKind::Gamma, Default::default(), "/o".into(), 0);
+        assert_eq!(base_name(&job, None, &link), "Server Title");
+        assert_eq!(base_name(&job, Some("From status"), &link), "From status");
+        job.request.title = Some("Mine".into());
+        assert_eq!(base_name(&job, Some("From status"), &link), "Mine");
+    }
+}

@@ -1,0 +1,178 @@
+//! After a crash: a journal left in each state resumes correctly, and a damaged or old
+//! journal is handled without losing anything silently.
+
+mod support;
+
+use std::fs;
+
+use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME, JOURNAL_VERSION};
+use deckhand_engine::jobs::{Job, JobState};
+use deckhand_engine::providers::{DeckRequest, ExportFormat, ProviderKind, RemoteJob};
+use deckhand_engine::EngineEvent;
+use support::*;
+
+fn job_in(state: JobState, remote: Option<&str>, out: &std::path::Path) -> Job {
+    let req = DeckRequest { content: "crash".into(), title: Some("Crash".into()), format: ExportFormat::Pdf, ..Default::default() };
+    let mut job = Job::new("j0000000001-aaaaaa".into(), ProviderKind::Gamma, req, out.to_path_buf(), 1_000);
+    job.remote = remote.map(|id| RemoteJob { id: id.into(), file_id: None });
+    if state != JobState::Queued {
+        job.set_state(JobState::Submitting, 2_000);
+        job.submit_attempts = 1;
+    }
+    if matches!(state, JobState::Running | JobState::Downloading) {
+        job.set_state(JobState::Running, 3_000);
+    }
+    if state == JobState::Downloading {
+        job.set_state(JobState::Downloading, 4_000);
+    }
+    job
+}
+
+/// A data folder whose journal holds `job`, as a crash would have left it.
+fn crashed_with(job: Job) -> Harness {
+    let h = harness(|_| {});
+    let (journal, _) = Journal::open(&h.data_dir(), 1).unwrap();
+    journal.save(&JournalData { jobs: vec![job], ..Default::default() }).unwrap();
+    h
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_caught_submitting_without_a_remote_id_needs_attention_and_is_not_resent() {
+    let mut h = crashed_with(job_in(JobState::Submitting, None, &std::env::temp_dir()));
+    h.reopen(|_| {});
+    let job = h.engine.job("j0000000001-aaaaaa").unwrap();
+    assert_eq!(job.state, JobState::NeedsAttention);
+    assert_eq!(job.error.as_ref().unwrap().kind(), "submit_uncertain");
+    h.engine.resume_all();
+    tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+    assert_eq!(h.fake.submits(), 0);
+    assert_eq!(h.fake.statuses(), 0);
+    // The decision is durable too.
+    let (again, _) = open_engine(&h.data_dir(), &h.fake, |_| {});
+    assert_eq!(again.job("j0000000001-aaaaaa").unwrap().state, JobState::NeedsAttention);
+    // Check-again is refused (nothing to ask about); retry as a new job is the way.
+    assert_eq!(h.engine.check_again("j0000000001-aaaaaa").await.unwrap_err().kind(), "invalid_input");
+    let fresh = h.engine.retry_as_new("j0000000001-aaaaaa").await.unwrap();
+    assert_eq!(h.wait(&fresh.id).await.state, JobState::Done);
+    assert_eq!(h.fake.submits(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_queued_job_is_submitted_after_a_restart() {
+    let mut h = crashed_with(job_in(JobState::Queued, None, &std::env::temp_dir().join("deckhand-q")));
+    h.reopen(|_| {});
+    h.engine.resume_all();
+    let done = h.wait("j0000000001-aaaaaa").await;
+    assert_eq!(done.state, JobState::Done);
+    assert_eq!(h.fake.submits(), 1);
+    let _ = fs::remove_file(done.file.unwrap());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_running_job_resumes_polling_without_submitting() {
+    let out = tempfile::tempdir().unwrap();
+    let mut h = crashed_with(job_in(JobState::Running, Some("r-old"), out.path()));
+    h.reopen(|_| {});
+    h.fake.script(|s| s.statuses.push_back(Ok(running("Still thinking", 1, 8))));
+    h.engine.resume_all();
+    let done = h.wait("j0000000001-aaaaaa").await;
+    assert_eq!(done.state, JobState::Done);
+    assert_eq!(h.fake.submits(), 0);
+    assert_eq!(h.fake.statuses(), 2);
+    assert!(h.fake.calls.lock().unwrap().statuses.iter().all(|(id, _)| id == "r-old"));
+    assert!(done.file.unwrap().starts_with(out.path()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_caught_downloading_fetches_a_fresh_link_and_downloads_again() {
+    let out = tempfile::tempdir().unwrap();
+    // A partial file from the interrupted download must not count as the deck.
+    fs::write(out.path().join("Crash.pdf.part"), b"%PDF-1.4 half").unwrap();
+    let mut h = crashed_with(job_in(JobState::Downloading, Some("r-dl"), out.path()));
+    h.reopen(|_| {});
+    h.engine.resume_all();
+    let done = h.wait("j0000000001-aaaaaa").await;
+    assert_eq!(done.state, JobState::Done, "{done:?}");
+    let calls = h.fake.calls.lock().unwrap();
+    assert_eq!((calls.refreshes, calls.downloads, calls.submits.len(), calls.statuses.len()), (1, 1, 0, 0));
+    assert_eq!(fs::read(done.file.unwrap()).unwrap(), pdf_bytes());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_corrupt_journal_is_set_aside_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(data.join(FILE_NAME), b"{\"version\":2,\"jobs\":[{\"id\":\"j1\",").unwrap();
+    let fake = FakeProvider::new();
+    let (engine, sink) = open_engine(&data, &fake, |_| {});
+    assert!(engine.jobs().is_empty());
+    let notices: Vec<String> = sink
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            EngineEvent::Notice { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 1);
+    let aside: Vec<_> = fs::read_dir(&data)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("journal.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(notices[0].contains(&aside[0]));
+    assert_eq!(fs::read(data.join(&aside[0])).unwrap(), b"{\"version\":2,\"jobs\":[{\"id\":\"j1\",");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_version_1_journal_is_migrated_and_its_running_job_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    let v1 = serde_json::json!({
+        "version": 1,
+        "jobs": [
+            {"id": "j0000000001-aaaaaa", "provider": "gamma", "request": {"content": "old", "format": "pdf"},
+             "state": "running", "created_ms": 1000, "updated_ms": 2000, "remote": {"id": "r-v1"},
+             "out_dir": dir.path().join("out")},
+            {"id": "j0000000000-bbbbbb", "provider": "presenton", "request": {"content": "older", "format": "pptx"},
+             "state": "done", "created_ms": 1000, "updated_ms": 121000, "out_dir": dir.path().join("out"),
+             "file": dir.path().join("out/Older.pptx")}
+        ]
+    });
+    fs::write(data.join(FILE_NAME), serde_json::to_vec(&v1).unwrap()).unwrap();
+    let fake = FakeProvider::new();
+    let (engine, _sink) = open_engine(&data, &fake, |_| {});
+    assert_eq!(engine.jobs().len(), 2);
+    let old = engine.job("j0000000001-aaaaaa").unwrap();
+    assert!(!old.history.is_empty());
+    // The finished v1 deck taught a duration (needs three to be used; check it was kept).
+    let on_disk: serde_json::Value = serde_json::from_slice(&fs::read(data.join(FILE_NAME)).unwrap()).unwrap();
+    assert_eq!(on_disk["version"], 1, "opening alone does not rewrite a journal that needed no crash fix");
+    engine.resume_all();
+    let done = tokio::time::timeout(std::time::Duration::from_secs(3600), engine.wait("j0000000001-aaaaaa")).await.unwrap().unwrap();
+    assert_eq!(done.state, JobState::Done);
+    let on_disk: serde_json::Value = serde_json::from_slice(&fs::read(data.join(FILE_NAME)).unwrap()).unwrap();
+    assert_eq!(on_disk["version"], JOURNAL_VERSION);
+    assert_eq!(on_disk["durations"]["samples"].as_array().unwrap().len(), 2, "{}", on_disk["durations"]);
+    assert_eq!(fake.submits(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn learned_durations_survive_a_restart_and_give_a_typical_time() {
+    let mut h = harness(|_| {});
+    for i in 0..3 {
+        let job = h.submit(&format!("deck {i}")).await;
+        h.wait(&job.id).await;
+    }
+    let typical = h.engine.typical_duration(ProviderKind::Gamma, None).expect("three decks teach a typical time");
+    assert!(typical.as_secs_f64() > 1.0 && typical.as_secs_f64() < 30.0, "{typical:?}");
+    h.reopen(|_| {});
+    assert_eq!(h.engine.typical_duration(ProviderKind::Gamma, None), Some(typical));
+    assert_eq!(h.engine.typical_duration(ProviderKind::Presenton, None), None);
+}
