@@ -45,7 +45,8 @@ mod tests {
     fn literal_strings(js: &str, name: &str) -> Vec<String> {
         let start = js.find(&format!("export const {name} =")).unwrap_or_else(|| panic!("{name} missing in ipc.js"));
         let rest = &js[start..];
-        let end = rest.find("};").or_else(|| rest.find("];")).unwrap();
+        let array = rest.find('[').unwrap_or(usize::MAX) < rest.find('{').unwrap_or(usize::MAX);
+        let end = rest.find(if array { "];" } else { "};" }).unwrap();
         rest[..end]
             .lines()
             .filter_map(|l| {

@@ -1,7 +1,10 @@
 //! The desktop app: a thin Tauri shell over `deckhand-engine`. Commands are short adapters;
 //! the logic lives in the engine and in the small modules below.
 
+pub mod choices_cache;
 pub mod commands;
+pub mod ipc_names;
+pub mod jobs;
 pub mod keys;
 pub mod providers;
 pub mod secrets;
@@ -17,6 +20,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::keys::key_status,
@@ -26,6 +31,23 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::confirm_insecure_server,
+            commands::choices::list_choices,
+            commands::files::pick_out_dir,
+            commands::files::pick_source_file,
+            commands::files::read_source_file,
+            commands::jobs::validate_request,
+            commands::jobs::submit_deck,
+            commands::jobs::list_jobs,
+            commands::jobs::cancel_job,
+            commands::jobs::retry_download,
+            commands::jobs::check_again,
+            commands::jobs::retry_job,
+            commands::jobs::remove_job,
+            commands::files::open_file,
+            commands::files::show_in_folder,
+            commands::files::open_editor,
+            commands::jobs::typical_duration,
+            commands::files::open_url,
         ])
 }
 
@@ -33,7 +55,10 @@ pub fn run() {
     build(tauri::Builder::default())
         .setup(|app| {
             let state = state::AppState::for_app(app.handle(), providers::production_factory())?;
+            app.manage(choices_cache::ChoicesCache::open(&state.data_dir));
             app.manage(state);
+            let jobs = jobs::start(app.handle())?;
+            app.manage(jobs);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -2,11 +2,13 @@
 //! and response parsing (tested without a network) plus a thin HTTP call. Providers know
 //! nothing of jobs, files or the UI.
 
+pub mod connect;
 pub mod gamma;
 pub mod http;
 pub mod presenton;
 pub mod types;
 
+pub use connect::connect;
 pub use types::*;
 
 use async_trait::async_trait;
