@@ -294,3 +294,17 @@ async fn progress_looks_like_each_generation() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_latest_server_takes_the_admin_login_as_well_as_api_keys() {
+    let fake = start(FakePresentonConfig::self_hosted(Generation::Latest)).await;
+    let basic = PresentonProvider::self_hosted(
+        fake.base_url.clone(),
+        SelfHostedAuth::Basic { user: BASIC_USER.into(), password: Secret::new(deckhand_tests::presenton::BASIC_PASSWORD) },
+    )
+    .unwrap();
+    let (_, bytes) = generate(&basic, &req("Basic login")).await.unwrap();
+    assert_eq!(bytes, files::PPTX, "the download is signed in the same way");
+    let wrong = PresentonProvider::self_hosted(fake.base_url.clone(), SelfHostedAuth::Bearer(Secret::new("sk-presenton-not-this-one"))).unwrap();
+    assert_eq!(wrong.test_connection().await.unwrap_err().kind(), "auth");
+}

@@ -169,13 +169,20 @@ fn gate(ctx: &Ctx, headers: &HeaderMap, path: &str) -> Option<Response> {
         return Some(json_response(428, &json!({"detail": "Login setup is required", "setup_required": true})));
     }
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let ok = match &cfg.auth {
-        FakeAuth::None => true,
-        FakeAuth::Bearer(token) => given.strip_prefix("Bearer ") == Some(token.as_str()),
-        FakeAuth::Basic { user, password } => given
+    let basic_ok = |user: &str, password: &str| {
+        given
             .strip_prefix("Basic ")
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
-            .is_some_and(|raw| raw == format!("{user}:{password}").as_bytes()),
+            .is_some_and(|raw| raw == format!("{user}:{password}").as_bytes())
+    };
+    let ok = match &cfg.auth {
+        FakeAuth::None => true,
+        // Servers with API keys still take the administrator's Basic login (§2.1).
+        FakeAuth::Bearer(token) => {
+            given.strip_prefix("Bearer ") == Some(token.as_str())
+                || (cfg.mode == Mode::SelfHosted(Generation::Latest) && basic_ok(super::BASIC_USER, super::BASIC_PASSWORD))
+        }
+        FakeAuth::Basic { user, password } => basic_ok(user, password),
     };
     if ok {
         None
