@@ -1,1 +1,104 @@
-fn main() {}
+//! Run a fake provider server on its own, for manual tests, the UI and end-to-end runs:
+//!
+//! ```text
+//! cargo run -p deckhand-tests --bin fake-server -- --provider presenton|presenton-self|gamma \
+//!     --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer]
+//! ```
+//!
+//! Prints the base URL and the credentials it accepts, then serves until Ctrl-C.
+
+use deckhand_tests::faults::TimeScale;
+use deckhand_tests::presenton::{
+    FakeAuth, FakePresenton, FakePresentonConfig, Generation, BASIC_PASSWORD, BASIC_USER, HOSTED_KEY, SELF_HOSTED_KEY,
+};
+
+struct Args {
+    provider: String,
+    port: u16,
+    time_scale: f64,
+    generation: Generation,
+    auth: Option<String>,
+}
+
+const USAGE: &str = "usage: fake-server --provider presenton|presenton-self|gamma --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { provider: String::new(), port: 0, time_scale: 1.0, generation: Generation::Latest, auth: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--provider" => args.provider = value()?,
+            "--port" => args.port = value()?.parse().map_err(|_| "--port must be a number".to_string())?,
+            "--time-scale" => {
+                args.time_scale = value()?.parse().map_err(|_| "--time-scale must be a number".to_string())?
+            }
+            "--generation" => {
+                let v = value()?;
+                args.generation = Generation::parse(&v).ok_or(format!("unknown generation {v}"))?;
+            }
+            "--auth" => args.auth = Some(value()?),
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let mut cfg = match args.provider.as_str() {
+        "presenton" => FakePresentonConfig::hosted(),
+        "presenton-self" => FakePresentonConfig::self_hosted(args.generation),
+        "gamma" => {
+            // Gamma has one sign-in (X-API-KEY) and no generations; its module runs itself.
+            if let Err(e) = deckhand_tests::gamma::run_standalone(args.port, args.time_scale).await {
+                eprintln!("could not start: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
+        other => {
+            eprintln!("unknown provider {other:?}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    cfg.port = args.port;
+    cfg.time_scale = TimeScale(args.time_scale);
+    match args.auth.as_deref() {
+        None => {}
+        Some("none") => cfg.auth = FakeAuth::None,
+        Some("basic") => cfg.auth = FakeAuth::Basic { user: BASIC_USER.into(), password: BASIC_PASSWORD.into() },
+        Some("bearer") if args.provider == "presenton" => cfg.auth = FakeAuth::Bearer(HOSTED_KEY.into()),
+        Some("bearer") => cfg.auth = FakeAuth::Bearer(SELF_HOSTED_KEY.into()),
+        Some(other) => {
+            eprintln!("unknown auth {other:?}\n{USAGE}");
+            std::process::exit(2);
+        }
+    }
+    let auth = cfg.auth.clone();
+    let fake = match FakePresenton::start(cfg).await {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("fake {} listening on {}", args.provider, fake.base_url);
+    println!("file host (other origin): {}", fake.files_url);
+    // Test credentials only: printing them is the point of this runner.
+    match auth {
+        FakeAuth::None => println!("auth: none"),
+        FakeAuth::Basic { user, password } => println!("auth: basic {user} / {password}"),
+        FakeAuth::Bearer(token) => println!("auth: bearer {token}"),
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    fake.stop();
+}

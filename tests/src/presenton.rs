@@ -1,1 +1,0 @@
-//! Fake Presenton server, hosted and self-hosted modes (filled in by the provider work).
