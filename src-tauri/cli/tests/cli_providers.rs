@@ -162,3 +162,15 @@ async fn a_batch_makes_every_deck() {
     let names: Vec<String> = final_files(&place.out()).iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, vec!["Bees.pdf", "Sun.pptx", "Wind.pdf", "decks.csv"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_json_a_person_reads_plain_progress_and_the_result() {
+    let (_fake, place) = gamma(FakeGammaConfig::default()).await;
+    let run = place.run(&["generate", "--provider", "gamma", "--content", "Solar power", "--title", "Solar"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Not a terminal here: one plain line per change on stderr, no bar drawing.
+    assert!(run.stderr.contains(": being made") && run.stderr.contains(": done"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\r'), "no progress-bar redraws in a log");
+    assert!(run.stdout.contains("done") && run.stdout.contains("file: ") && run.stdout.contains("Solar.pptx"), "{}", run.stdout);
+    assert!(!run.stdout.contains(GAMMA_KEY) && !run.stderr.contains(GAMMA_KEY), "the key is never printed");
+}
