@@ -13,7 +13,7 @@ use crate::args::{plan, read_content, BatchArgs, Cli, Command, GenerateArgs, Inp
 use crate::batch::parse_batch;
 use crate::lock::DataLock;
 use crate::output::{self, combined_exit_code, exit_code, EXIT_BAD_INPUT, EXIT_DONE, EXIT_FAILED};
-use crate::progress::{self, Display};
+use crate::progress::DisplaySink;
 use crate::providers::{CliProviders, APP_IDENTIFIER};
 
 /// Scales poll intervals and deadlines (e.g. `0.01`), so tests against fake servers with
@@ -230,7 +230,7 @@ struct Session {
     engine: Engine,
     providers: Arc<CliProviders>,
     _lock: Option<DataLock>,
-    display: Option<tokio::task::JoinHandle<()>>,
+    display: Arc<DisplaySink>,
 }
 
 impl Session {
@@ -244,10 +244,9 @@ impl Session {
             })?
         };
         let providers = Arc::new(CliProviders::new(base_url));
-        let (sink, rx) = progress::channel();
-        let display = tokio::spawn(Display::new(json).run(rx));
-        let engine = Engine::open(config, providers.clone(), Arc::new(sink))?;
-        Ok(Session { engine, providers, _lock: Some(lock), display: Some(display) })
+        let display = Arc::new(DisplaySink::new(json));
+        let engine = Engine::open(config, providers.clone(), display.clone())?;
+        Ok(Session { engine, providers, _lock: Some(lock), display })
     }
 
     /// For `list` and `status`: the engine when no other CLI is running; else a read of the
@@ -308,9 +307,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        if let Some(d) = self.display.take() {
-            d.abort();
-        }
+        self.display.finish();
     }
 }
 

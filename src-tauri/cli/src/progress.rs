@@ -7,22 +7,33 @@ use std::time::Duration;
 
 use deckhand_engine::{EngineEvent, EventSink};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use std::sync::Mutex;
 
 use crate::output::state_words;
 
-/// The engine's sink: hands events to the display task.
-pub struct ChannelSink(UnboundedSender<EngineEvent>);
+/// The engine's sink: draws each event as it comes, so the last one ("done") is on screen
+/// before the result is printed.
+pub struct DisplaySink(Mutex<Display>);
 
-impl EventSink for ChannelSink {
-    fn emit(&self, event: EngineEvent) {
-        let _ = self.0.send(event);
+impl DisplaySink {
+    pub fn new(json: bool) -> Self {
+        DisplaySink(Mutex::new(Display::new(json)))
+    }
+
+    /// Leaves unfinished bars as they are (the job goes on with `resume`).
+    pub fn finish(&self) {
+        if let Ok(mut d) = self.0.lock() {
+            d.finish();
+        }
     }
 }
 
-pub fn channel() -> (ChannelSink, UnboundedReceiver<EngineEvent>) {
-    let (tx, rx) = unbounded_channel();
-    (ChannelSink(tx), rx)
+impl EventSink for DisplaySink {
+    fn emit(&self, event: EngineEvent) {
+        if let Ok(mut d) = self.0.lock() {
+            d.show(&event);
+        }
+    }
 }
 
 pub enum Display {
@@ -40,14 +51,6 @@ impl Display {
         } else {
             Display::Lines { last: HashMap::new() }
         }
-    }
-
-    /// Draws events until the engine's sink is dropped.
-    pub async fn run(mut self, mut rx: UnboundedReceiver<EngineEvent>) {
-        while let Some(ev) = rx.recv().await {
-            self.show(&ev);
-        }
-        self.finish();
     }
 
     pub fn show(&mut self, ev: &EngineEvent) {

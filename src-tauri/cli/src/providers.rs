@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use deckhand_engine::jobs::runner::ProviderSource;
+use deckhand_engine::providers::gamma::GammaProvider;
+use deckhand_engine::providers::presenton::{PresentonProvider, SelfHostedAuth};
 use deckhand_engine::providers::{Provider, ProviderKind};
 use deckhand_engine::{Error, Secret, SecretAccount, SecretStore};
 use url::Url;
@@ -166,13 +168,28 @@ impl ProviderSource for CliProviders {
     }
 }
 
-/// Builds the concrete provider. PENDING the providers merge (branch `providers`):
-/// `GammaProvider::new(base, key)`, `PresentonProvider::hosted(base, key)` and
-/// `PresentonProvider::self_hosted(base, SelfHostedAuth::…)` are not on this branch yet, so
-/// every service is refused with a plain sentence until they are wired here.
+/// Builds the concrete provider for a resolved connection.
 fn construct_provider(kind: ProviderKind, conn: Connection) -> Result<Arc<dyn Provider>, Error> {
-    let _ = conn;
-    Err(Error::internal(format!("This build of deckhand-cli cannot talk to {} yet.", kind.display_name())))
+    let Connection { base, credential } = conn;
+    let missing_key = || Error::internal("no API key was resolved for this service");
+    Ok(match kind {
+        ProviderKind::Gamma => match credential {
+            Credential::Key(key) => Arc::new(GammaProvider::new(base, key)?),
+            _ => return Err(missing_key()),
+        },
+        ProviderKind::Presenton => match credential {
+            Credential::Key(key) => Arc::new(PresentonProvider::hosted(base, key)?),
+            _ => return Err(missing_key()),
+        },
+        ProviderKind::PresentonSelf => {
+            let auth = match credential {
+                Credential::None => SelfHostedAuth::None,
+                Credential::Key(key) => SelfHostedAuth::Bearer(key),
+                Credential::Basic { user, password } => SelfHostedAuth::Basic { user, password },
+            };
+            Arc::new(PresentonProvider::self_hosted(base, auth)?)
+        }
+    })
 }
 
 #[cfg(test)]

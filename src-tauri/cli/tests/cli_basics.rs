@@ -166,3 +166,19 @@ fn a_job_interrupted_mid_submit_needs_attention_after_a_restart() {
     assert_eq!(v["state"], "needs_attention");
     assert_eq!(v["error"]["kind"], "submit_uncertain");
 }
+
+#[test]
+fn while_another_cli_works_list_reads_and_cancel_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = job("j-run", JobState::Running);
+    running.remote = Some(RemoteJob { id: "gen-3".into(), file_id: None });
+    write_journal(dir.path(), vec![running]);
+    let _held = deckhand_cli::lock::DataLock::try_acquire(dir.path()).unwrap().expect("the lock is free");
+    let o = cli(dir.path(), &["--json", "list"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout_json(&o)[0]["state"], "running");
+    let o = cli(dir.path(), &["--json", "cancel", "j-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout_json(&o)["error"]["kind"], "journal");
+    assert_eq!(journal_jobs(dir.path())[0].state, JobState::Running, "nothing changed");
+}

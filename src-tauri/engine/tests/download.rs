@@ -303,3 +303,19 @@ fn disk_full_has_a_plain_sentence() {
     assert_eq!(e.kind(), "disk");
     assert_eq!(e.message(), "The disk holding /x is full. Free some space and try again.");
 }
+
+#[tokio::test]
+async fn a_part_file_left_by_a_killed_download_is_reused_a_live_one_is_not() {
+    let base = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join("Deck.pdf.part");
+    let f = std::fs::File::create(&stale).unwrap();
+    f.set_modified(std::time::SystemTime::now() - Duration::from_secs(3600)).unwrap();
+    drop(f);
+    let live = dir.path().join("Other.pdf.part");
+    std::fs::write(&live, b"%PDF-1.4 half").unwrap();
+    dl(&base, "/pdf", dir.path(), "Deck", ExportFormat::Pdf).await.unwrap();
+    dl(&base, "/pdf", dir.path(), "Other", ExportFormat::Pdf).await.unwrap();
+    assert_eq!(names_in(dir.path()), vec!["Deck.pdf", "Other.pdf", "Other.pdf.part"], "the stale part is gone, the live one kept");
+    assert_eq!(std::fs::read(&live).unwrap(), b"%PDF-1.4 half");
+}

@@ -171,3 +171,45 @@ async fn a_poll_error_that_is_not_transient_needs_attention_and_can_be_checked_a
     assert_eq!(done.state, JobState::Done);
     assert_eq!(h.fake.submits(), 1);
 }
+
+/// The same engine on a multi-threaded runtime in real (scaled-down) time: no deadlock, the
+/// limit holds, everything finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_jobs_on_a_multi_threaded_runtime_all_finish() {
+    use deckhand_engine::jobs::poll_schedule::PollRules;
+    let h = harness(|c| {
+        c.concurrency.insert(ProviderKind::Gamma, 2);
+        let fast = PollRules {
+            base_gap: Duration::from_millis(20),
+            min_gap: Duration::from_millis(5),
+            max_gap: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(100),
+            budget_gap: Duration::from_millis(20),
+        };
+        c.poll.rules.insert(ProviderKind::Gamma, fast);
+    });
+    h.fake.script(|s| {
+        for i in 0..12 {
+            s.statuses.push_back(Ok(running("Working", i % 4, 4)));
+        }
+    });
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(h.submit(&format!("mt {i}")).await.id);
+    }
+    for id in &ids {
+        let job = tokio::time::timeout(Duration::from_secs(120), h.engine.wait(id)).await.expect("settles").unwrap();
+        assert_eq!(job.state, JobState::Done);
+    }
+    assert_eq!(h.fake.submits(), 6);
+    let mut states = std::collections::HashMap::new();
+    let mut max_active = 0;
+    for e in h.events() {
+        if let EngineEvent::JobChanged { job } = e {
+            states.insert(job.id.clone(), job.state);
+            let active = states.values().filter(|s| matches!(s, JobState::Submitting | JobState::Running | JobState::Downloading)).count();
+            max_active = max_active.max(active);
+        }
+    }
+    assert!(max_active <= 2, "{max_active}");
+}

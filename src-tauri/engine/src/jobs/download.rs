@@ -167,7 +167,15 @@ async fn create_part(dir: &Path, base: &str, ext: &str) -> Result<(PathBuf, toki
         let path = dir.join(name);
         match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
             Ok(f) => return Ok((path, f)),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                // Left by a download that was killed: take its name over.
+                if is_abandoned(&path) && std::fs::remove_file(&path).is_ok() {
+                    if let Ok(f) = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
+                        return Ok((path, f));
+                    }
+                }
+                continue;
+            }
             Err(e) => return Err(disk_error(&e, dir)),
         }
     }
@@ -175,6 +183,18 @@ async fn create_part(dir: &Path, base: &str, ext: &str) -> Result<(PathBuf, toki
         "Too many unfinished downloads named \"{base}\" are in {}. Remove the .part files there and try again.",
         dir.display()
     )))
+}
+
+/// A `.part` untouched this long belongs to no live download: a live one writes at least
+/// every [`STALL_TIMEOUT`] or gives up (and removes it).
+pub const ABANDONED_PART_AGE: Duration = Duration::from_secs(10 * 60);
+
+fn is_abandoned(part: &Path) -> bool {
+    std::fs::symlink_metadata(part)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > ABANDONED_PART_AGE)
 }
 
 /// Gives the checked `.part` its final name, never replacing an existing file. A hard link

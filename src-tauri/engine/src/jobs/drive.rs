@@ -229,7 +229,11 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                         let took = before + session.elapsed();
                         ctx.update_full(|j, durations| {
                             apply_status(j, &st);
-                            durations.record(j.provider, j.request.slides, took, now_ms());
+                            // A deck seen only after a stall or a long pause says little
+                            // about how long generation takes.
+                            if took <= deadline {
+                                durations.record(j.provider, j.request.slides, took, now_ms());
+                            }
                             j.error = None;
                             j.set_state(JobState::Downloading, now_ms());
                             j.progress = Some("Downloading…".into());

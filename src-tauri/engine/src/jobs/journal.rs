@@ -72,7 +72,7 @@ impl Journal {
         };
         let parsed = serde_json::from_slice::<Value>(&bytes).map_err(|e| e.to_string()).and_then(migrate);
         match parsed {
-            Ok((data, skipped)) if skipped == 0 => Ok(Loaded { data, notices: Vec::new() }),
+            Ok((data, 0)) => Ok(Loaded { data, notices: Vec::new() }),
             Ok((data, skipped)) => {
                 let kept = self.copy_aside(&bytes, now_ms)?;
                 let notice = format!(

@@ -212,10 +212,7 @@ impl Engine {
         data.jobs.sort_by(|a, b| a.id.cmp(&b.id));
         let mut touched = false;
         for job in &mut data.jobs {
-            if let Some(fix) = crash_recovery(job, now) {
-                fix(job);
-                touched = true;
-            }
+            touched |= recover_after_crash(job, now);
         }
         if touched {
             journal.save(&data)?;
@@ -411,13 +408,14 @@ impl Engine {
     }
 }
 
-/// What a job's journaled state means after the app stopped unexpectedly.
-fn crash_recovery(job: &Job, now: u64) -> Option<Box<dyn FnOnce(&mut Job)>> {
+/// Fixes what a job's journaled state means after the app stopped unexpectedly; true when
+/// the job changed.
+fn recover_after_crash(job: &mut Job, now: u64) -> bool {
     match (job.state, &job.remote) {
         // The POST may have left before the stop: never send it again on our own.
-        (JobState::Submitting, None) => Some(Box::new(move |j: &mut Job| {
-            let name = j.provider.display_name();
-            j.fail(
+        (JobState::Submitting, None) => {
+            let name = job.provider.display_name();
+            job.fail(
                 JobState::NeedsAttention,
                 Error::SubmitUncertain {
                     message: format!(
@@ -428,10 +426,14 @@ fn crash_recovery(job: &Job, now: u64) -> Option<Box<dyn FnOnce(&mut Job)>> {
                 },
                 now,
             );
-            j.progress = None;
-        })),
+            job.progress = None;
+            true
+        }
         // Accepted (the remote id was journaled with `running`); keep polling.
-        (JobState::Submitting, Some(_)) => Some(Box::new(move |j: &mut Job| j.set_state(JobState::Running, now))),
-        _ => None,
+        (JobState::Submitting, Some(_)) => {
+            job.set_state(JobState::Running, now);
+            true
+        }
+        _ => false,
     }
 }
