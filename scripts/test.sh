@@ -4,7 +4,8 @@
 #   2. app-commands        the app crate: commands through tauri::test's mock runtime, config checks
 #   3. ui                  ui/ in headless Chromium with the Tauri IPC mocked (tests/ui)
 #   4. e2e                 the real app under Xvfb via tauri-driver + WebKitWebDriver (tests/e2e)
-#   5. keychain            deckhand-keychain against a real gnome-keyring Secret Service
+#   5. keychain            the keychain crate and the app's key commands against a real
+#                          gnome-keyring Secret Service (test files named *real_keychain.rs)
 # One line per layer, then a last line "N passed, N failed". Fails if any layer fails or ran
 # no test. Full logs: tests/artifacts/logs/.
 set -uo pipefail   # no -e: every layer runs, whatever the one before did
@@ -54,8 +55,8 @@ split_cargo_results() {
     /^ *Running / {
       close_block()
       bin = $NF; gsub(/[()]/, "", bin); sub(/.*\//, "", bin); sub(/-[0-9a-f]+$/, "", bin)
-      # real_keychain only skips outside a keyring session; layer 5 runs it for real.
-      cur = (bin in isapp) ? "app" : (bin == "real_keychain" ? "ignore" : "engine")
+      # *real_keychain tests only skip outside a keyring session; layer 5 runs them for real.
+      cur = (bin ~ /real_keychain$/) ? "ignore" : ((bin in isapp) ? "app" : "engine")
     }
     /^ *Doc-tests / { close_block(); cur = ($2 in isapp) ? "app" : "engine" }
     /^test result: / {
@@ -120,9 +121,14 @@ fi
 record "e2e" "$p" "$f" "$rc"
 
 # --- 5: the keychain crate against a real Secret Service --------------------------------------
-stage "keychain: real_keychain inside a private D-Bus session with gnome-keyring"
+# Every test file named *real_keychain.rs (the keychain crate's, the app's key commands').
+keychain_tests=()
+for f in src-tauri/*/tests/*real_keychain.rs src-tauri/tests/*real_keychain.rs tests/tests/*real_keychain.rs; do
+  [ -e "$f" ] && keychain_tests+=(--test "$(basename "$f" .rs)")
+done
+stage "keychain: ${keychain_tests[*]} inside a private D-Bus session with gnome-keyring"
 DECKHAND_REAL_KEYCHAIN=1 timeout 900 scripts/private-session.sh \
-  cargo test --locked --workspace --test real_keychain -- --nocapture 2>&1 | tee "$logs/keychain.log"
+  cargo test --locked --workspace "${keychain_tests[@]}" -- --nocapture 2>&1 | tee "$logs/keychain.log"
 rc=${PIPESTATUS[0]}
 # split_cargo_results sets real_keychain aside for layer 1; count it here directly.
 read -r p f < <(awk '/^test result: / { for (i = 2; i <= NF; i++) { if ($i == "passed;") p += $(i-1); if ($i == "failed;") f += $(i-1) } } END { print p + 0, f + 0 }' "$logs/keychain.log")

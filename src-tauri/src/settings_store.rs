@@ -29,6 +29,7 @@ impl SettingsStore {
     /// Never fails: whatever is on disk, the app gets usable settings.
     pub fn open(dir: &Path) -> Self {
         let path = dir.join(FILE_NAME);
+        remove_stale_temp_files(dir);
         let (settings, notice) = read_or_repair(&path);
         SettingsStore { path, current: Mutex::new(settings), notice: Mutex::new(notice) }
     }
@@ -95,6 +96,18 @@ fn read_or_repair(path: &Path) -> (Settings, Option<String>) {
     }
     tracing::warn!(file = %path.display(), "settings file reset or repaired");
     (loaded.settings, Some(notice))
+}
+
+/// A write interrupted by a crash leaves its temp file behind (the settings file itself is
+/// whole); clear those away at start.
+fn remove_stale_temp_files(dir: &Path) {
+    let prefix = format!("{FILE_NAME}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) && e.path().is_file() {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 fn backup_path(path: &Path) -> PathBuf {
@@ -219,6 +232,19 @@ mod tests {
         assert_eq!(store.save(t).unwrap_err().kind(), "disk");
         assert_eq!(fs::read(store.path()).unwrap(), before);
         assert_eq!(store.get(), s, "the settings in use are what is on disk");
+    }
+
+    #[test]
+    fn temp_files_left_by_a_crash_are_cleared_at_start_and_the_file_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::open(dir.path());
+        let s = Settings { notifications: false, ..Settings::default() };
+        store.save(s.clone()).unwrap();
+        // What a crash between "write temp" and "rename" leaves: a half temp file beside a whole one.
+        fs::write(dir.path().join("settings.json.tmp-4242"), b"{\"schema_vers").unwrap();
+        let again = SettingsStore::open(dir.path());
+        assert_eq!((again.get(), again.notice()), (s, None));
+        assert_eq!(files(dir.path()), vec!["settings.json"]);
     }
 
     #[test]

@@ -37,6 +37,11 @@ after(async () => {
 });
 
 async function shot(name) {
+  // Let WebKit paint what the DOM now holds; a screenshot shows the last painted frame.
+  await s.cmd("POST", "/execute/async", {
+    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+    args: [],
+  });
   writeFileSync(join(artifacts, `${name}.png`), await s.screenshot());
 }
 
@@ -63,6 +68,10 @@ test("the window is titled Deckhand and shows the app's page", async () => {
   const nav = await waitFor(() => s.byTestId("nav-new-deck"), { what: "the navigation" });
   assert.equal(await s.displayed(nav), true);
   assert.equal(await s.text(nav), "New deck");
+  // With no key yet (a fresh keyring), the app greets the person first.
+  const welcome = await waitFor(() => s.byTestId("screen-welcome"), { what: "the welcome screen" });
+  assert.equal(await s.displayed(welcome), true);
+  await s.waitForText("app-version", (t) => t !== "…" && t.length > 0);
   await shot("window");
 });
 
@@ -76,9 +85,18 @@ test("the page shows the version app_info reports, which is the workspace versio
   assert.equal(shown, info.ok.version);
 });
 
-test("clicking Settings opens the settings screen", async () => {
+/**
+ * Click "Settings" once the page has finished starting, i.e. shows its first screen
+ * (start-up would otherwise replace the settings screen with it).
+ */
+async function openSettings(firstScreen) {
+  await waitFor(() => s.byTestId(`screen-${firstScreen}`), { what: `the first screen (${firstScreen})` });
   await s.click(await s.byTestId("nav-settings"));
   await waitFor(() => s.byTestId("screen-settings"), { what: "the settings screen" });
+}
+
+test("clicking Settings opens the settings screen", async () => {
+  await openSettings("welcome");
   const services = await s.byTestId("settings-services");
   assert.equal(await s.displayed(services), true);
   await shot("settings");
@@ -92,9 +110,10 @@ test("a key saved in the real app lands in the real Secret Service, and the page
   // Another Secret Service client sees it: it is in gnome-keyring, not in the app's memory.
   assert.equal(secretServiceLookup("gamma-api-key"), key);
 
-  // A fresh page load reads the status back from the app and shows only the last four.
+  // A fresh page load reads the status back from the app and shows only the last four. With a
+  // key set, the page starts on "New deck" instead of the welcome screen.
   await s.refresh();
-  await s.click(await waitFor(() => s.byTestId("nav-settings"), { what: "the navigation after reload" }));
+  await openSettings("new-deck");
   const status = await s.waitForText("key-status-gamma", (t) => t.includes("wxyz"));
   assert.ok(!status.includes(key), "the page must never show the whole key");
   await shot("key-set");
