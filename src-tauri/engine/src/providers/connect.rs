@@ -42,9 +42,12 @@ mod tests {
 
     #[test]
     fn every_service_gets_its_own_provider_and_a_missing_key_is_an_auth_error() {
-        let key = || Credentials::ApiKey(Secret::new("k-1234"));
-        assert_eq!(connect(&conn(ProviderKind::Gamma, key())).unwrap().kind(), ProviderKind::Gamma);
-        assert_eq!(connect(&conn(ProviderKind::Presenton, key())).unwrap().kind(), ProviderKind::Presenton);
+        let key = |k: &str| Credentials::ApiKey(Secret::new(k));
+        assert_eq!(connect(&conn(ProviderKind::Gamma, key("sk-gamma-1234abcd"))).unwrap().kind(), ProviderKind::Gamma);
+        assert_eq!(
+            connect(&conn(ProviderKind::Presenton, key("sk-presenton-1234abcd"))).unwrap().kind(),
+            ProviderKind::Presenton
+        );
         assert_eq!(connect(&conn(ProviderKind::PresentonSelf, Credentials::None)).unwrap().kind(), ProviderKind::PresentonSelf);
         let basic = Credentials::Basic { user: "admin".into(), password: Secret::new("pw-123456") };
         assert_eq!(connect(&conn(ProviderKind::PresentonSelf, basic)).unwrap().kind(), ProviderKind::PresentonSelf);
