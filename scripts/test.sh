@@ -104,15 +104,17 @@ read -r p f < <(node_results "$logs/ui.log")
 record "ui" "$p" "$f" "$rc"
 
 # --- 4: the real app, end to end --------------------------------------------------------------
-stage "cargo build -p deckhand (the app binary as a person builds it)"
-timeout 1800 cargo build --locked -p deckhand 2>&1 | tee "$logs/app-build.log"
+stage "cargo build -p deckhand, and the fake servers and file manager the e2e tests talk to"
+timeout 1800 cargo build --locked -p deckhand -p deckhand-tests --bins 2>&1 | tee "$logs/app-build.log"
 build_rc=${PIPESTATUS[0]}
 
 stage "e2e: real app under Xvfb through tauri-driver, real Secret Service"
 if [ "$build_rc" -eq 0 ]; then
-  APP_BIN=$target_dir/debug/deckhand E2E_ARTIFACTS=$art/e2e timeout 900 \
+  # One file at a time: each drives its own app instance against the one test keyring.
+  APP_BIN=$target_dir/debug/deckhand FAKE_SERVER=$target_dir/debug/fake-server \
+    FAKE_FILE_MANAGER=$target_dir/debug/fake-file-manager E2E_ARTIFACTS=$art/e2e timeout 900 \
     scripts/private-session.sh xvfb-run -a -s "-screen 0 1280x800x24" \
-    node --test --test-reporter=tap tests/e2e/ 2>&1 | tee "$logs/e2e.log"
+    node --test --test-concurrency=1 --test-reporter=tap tests/e2e/ 2>&1 | tee "$logs/e2e.log"
   rc=${PIPESTATUS[0]}
   read -r p f < <(node_results "$logs/e2e.log")
 else

@@ -69,6 +69,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<Jobs, Error> {
     let mut config = EngineConfig::new(state.data_dir.clone());
     config.concurrency = state.settings.get().concurrency.as_map().into_iter().collect();
     let engine = Engine::open(config, Arc::new(AppProviders(app.clone())), Arc::new(WindowSink(app.clone())))?;
+    // `setup` runs on the main thread, outside Tauri's Tokio runtime; the engine spawns each
+    // resumed job there.
+    let runtime = tauri::async_runtime::handle();
+    let _entered = runtime.inner().enter();
     engine.resume_all();
     Ok(Jobs { engine })
 }

@@ -92,6 +92,17 @@ export class Session {
     return v[ELEMENT];
   }
 
+  /** The first element matching a CSS selector; throws "no such element" when there is none. */
+  async css(selector) {
+    const v = await this.cmd("POST", "/element", { using: "css selector", value: selector });
+    return v[ELEMENT];
+  }
+
+  /** Type `text` into an input or textarea, as keystrokes. */
+  type(el, text) { return this.cmd("POST", `/element/${el}/value`, { text }); }
+  clear(el) { return this.cmd("POST", `/element/${el}/clear`, {}); }
+  attribute(el, name) { return this.cmd("GET", `/element/${el}/attribute/${name}`); }
+
   text(el) { return this.cmd("GET", `/element/${el}/text`); }
   displayed(el) { return this.cmd("GET", `/element/${el}/displayed`); }
   click(el) { return this.cmd("POST", `/element/${el}/click`, {}); }

@@ -52,7 +52,9 @@ export function statusLine(job, now = Date.now()) {
       if (job.provider !== "gamma" && job.progress) return `${job.progress} (${elapsed} so far)`;
       const typical = typicalSeconds(job);
       const usual = typical ? `, usually takes about ${formatDuration(typical)}` : "";
-      const words = job.progress ? `${job.progress} — ` : `${p} is making your deck — `;
+      // A sentence of the engine's ("Having trouble reaching Gamma; still trying.") loses its
+      // full stop before the dash.
+      const words = job.progress ? `${job.progress.replace(/[.…]+$/, "")} — ` : `${p} is making your deck — `;
       return `${words}${elapsed} so far${usual}.`;
     }
     case "downloading": {

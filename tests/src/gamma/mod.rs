@@ -173,14 +173,3 @@ impl Drop for FakeGammaHandle {
         self.stop();
     }
 }
-
-/// Run a fake Gamma alone (for the `fake-server` binary and manual testing) until the
-/// process is stopped. Prints where it listens and the key it accepts.
-pub async fn run_standalone(port: u16, time_scale: f64) -> std::io::Result<()> {
-    let cfg = FakeGammaConfig { port, time_scale: TimeScale(time_scale), ..FakeGammaConfig::default() };
-    let handle = FakeGamma::start(cfg).await?;
-    println!("fake Gamma API on {} (files on {}); X-API-KEY: {GAMMA_KEY}", handle.base_url, handle.storage_url);
-    let _ = tokio::signal::ctrl_c().await;
-    handle.stop();
-    Ok(())
-}

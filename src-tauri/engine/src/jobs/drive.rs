@@ -131,7 +131,8 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                     j.warnings.extend(submitted.warnings);
                     j.error = None;
                     j.set_state(JobState::Running, now_ms());
-                    j.progress = Some(format!("{name} accepted the request."));
+                    // "Running" says it; the service's own progress (Presenton) fills this in.
+                    j.progress = None;
                 })?;
                 return Ok(Next::Poll);
             }

@@ -1,0 +1,260 @@
+// End to end, as a presenter does it: the real Deckhand binary under Xvfb, the real keychain
+// (scripts/private-session.sh's throwaway gnome-keyring), the fake Gamma and Presenton servers
+// (tests/src/bin/fake_server.rs) on 127.0.0.1, and a stand-in file manager on the private
+// session bus. Paste a key, make a deck with each service through the page, watch it progress,
+// find the file on disk, show it in its folder; quit during a generation, start again, and see
+// it finish by itself. Needs APP_BIN, FAKE_SERVER and FAKE_FILE_MANAGER (scripts/test.sh).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { startDriver, Session, waitFor } from "./webdriver.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const artifacts = process.env.E2E_ARTIFACTS || join(root, "tests/artifacts/e2e");
+const { APP_BIN, FAKE_SERVER, FAKE_FILE_MANAGER } = process.env;
+
+// Every helper process stops by itself after this long, even if this file is killed.
+const HELPER_LIFETIME_S = 600;
+
+const children = [];
+let home;
+let documents;
+let fileManagerLog;
+let gamma;
+let presenton;
+let driver;
+let s;
+
+/**
+ * Start a helper binary and wait until `ready(stdout so far)` returns something; resolves with
+ * that, plus `output()` for everything it printed since.
+ */
+function startHelper(bin, args, ready, what) {
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  let out = "";
+  child.stdout.on("data", (chunk) => { out += chunk; });
+  const output = () => out;
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out}`)), 30_000);
+    child.once("error", (e) => { clearTimeout(timer); reject(new Error(`could not run ${bin}: ${e.message}`)); });
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}) before it was ready: ${out}`)); });
+    child.stdout.on("data", () => {
+      const found = ready(out);
+      if (found) { clearTimeout(timer); resolvePromise({ ...found, output }); }
+    });
+  });
+}
+
+/** A fake service: its base URL and the credential it accepts, read from what it prints. */
+async function startFake(provider, timeScale) {
+  const args = ["--provider", provider, "--port", "0", "--time-scale", String(timeScale), "--exit-after", String(HELPER_LIFETIME_S)];
+  return startHelper(FAKE_SERVER, args, (out) => {
+    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    const key = provider === "gamma" ? /X-API-KEY: (\S+)/.exec(out) : /auth: bearer (\S+)/.exec(out);
+    return url && key ? { url: url[1], key: key[1] } : null;
+  }, `the fake ${provider}`);
+}
+
+/** Generations the fake accepted (each one a charge), from the "submits: N" lines it prints. */
+function submits(fake) {
+  const all = [...fake.output().matchAll(/^submits: (\d+)$/gm)];
+  return all.length ? Number(all[all.length - 1][1]) : 0;
+}
+
+before(async () => {
+  for (const [name, value] of Object.entries({ APP_BIN, FAKE_SERVER, FAKE_FILE_MANAGER })) {
+    assert.ok(value, `${name} must be set (scripts/test.sh sets it)`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  home = mkdtempSync(join(tmpdir(), "deckhand-e2e-generate-"));
+  documents = join(home, "Documents");
+  mkdirSync(documents);
+  // The person's Documents folder, as a Linux desktop declares it: the default save folder is
+  // Documents/Deckhand.
+  const config = join(home, "config");
+  mkdirSync(config);
+  writeFileSync(join(config, "user-dirs.dirs"), `XDG_DOCUMENTS_DIR="${documents}"\n`);
+  fileManagerLog = join(home, "file-manager.log");
+
+  // Gamma takes 60 simulated seconds (6 s here); Presenton 12 s, slow enough to quit during.
+  [gamma, presenton] = await Promise.all([startFake("gamma", 0.1), startFake("presenton", 1.0)]);
+  await startHelper(FAKE_FILE_MANAGER, ["--log", fileManagerLog, "--exit-after", String(HELPER_LIFETIME_S)],
+    (out) => out.includes("ready"), "the fake file manager");
+
+  // What the app inherits through tauri-driver and WebKitWebDriver: the fakes' addresses, its
+  // own data folder and config folder. Keys are NOT given this way; the test pastes them.
+  Object.assign(process.env, {
+    DECKHAND_GAMMA_BASE_URL: gamma.url,
+    DECKHAND_PRESENTON_BASE_URL: presenton.url,
+    DECKHAND_DATA_DIR: join(home, "data"),
+    XDG_CONFIG_HOME: config,
+  });
+  driver = await startDriver();
+  s = await Session.start(driver.base, resolve(APP_BIN));
+});
+
+after(async () => {
+  if (s) {
+    await shot("generate-last").catch(() => {});
+    // Leave the shared test keyring as it was found.
+    await s.invoke("remove_key", { provider: "gamma" }).catch(() => {});
+    await s.invoke("remove_key", { provider: "presenton" }).catch(() => {});
+    await s.end();
+  }
+  if (driver) await driver.stop();
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+async function shot(name) {
+  await s.cmd("POST", "/execute/async", {
+    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+    args: [],
+  });
+  writeFileSync(join(artifacts, `${name}.png`), await s.screenshot());
+}
+
+const savedDecks = () => {
+  const dir = join(documents, "Deckhand");
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+};
+
+async function screen(name) {
+  return waitFor(() => s.byTestId(`screen-${name}`), { what: `the ${name} screen`, timeoutMs: 30_000 });
+}
+
+/** Paste `key` into the key form of `provider` on the current screen and wait for "ready". */
+async function pasteKey(provider, key) {
+  await s.type(await s.byTestId(`key-input-${provider}`), key);
+  await s.click(await s.byTestId(`key-save-${provider}`));
+  await s.waitForText(`key-ok-${provider}`, (t) => t.includes(key.slice(-4)), 30_000);
+}
+
+/** Fill in the new-deck form for `provider` and press Generate; resolves with the new job. */
+async function generate(provider, topic) {
+  await screen("new-deck");
+  // The service choice is shown only when more than one is set up.
+  const choice = await s.css(`label[for="provider-${provider}"]`).catch(() => null);
+  if (choice) await s.click(choice);
+  await s.type(await s.byTestId("field-content"), topic);
+  // The form keeps the last deck's number of slides; replace it.
+  const slides = await s.byTestId("field-slides");
+  await s.clear(slides);
+  await s.type(slides, "5");
+  const before = new Set(((await s.invoke("list_jobs")).ok || []).map((j) => j.id));
+  await s.click(await s.byTestId("generate"));
+  await screen("jobs");
+  const jobs = (await s.invoke("list_jobs")).ok;
+  const job = jobs.find((j) => !before.has(j.id));
+  assert.ok(job, `no new job after Generate; jobs: ${JSON.stringify(jobs)}`);
+  assert.equal(job.provider, provider);
+  assert.equal(job.request.content, topic);
+  return job;
+}
+
+/** The job's card as the page shows it: its data-state and status line. */
+async function card(id) {
+  const el = await s.byTestId(`job-${id}`);
+  const state = await s.attribute(el, "data-state");
+  const status = await s.text(await s.css(`[data-testid="job-${id}"] [data-testid="job-status"]`)).catch(() => "");
+  return { el, state, status };
+}
+
+/** Watch the card until it is done; returns every (state, status) pair seen on the way. */
+async function watchUntilDone(id, timeoutMs = 90_000) {
+  const seen = [];
+  await waitFor(async () => {
+    const c = await card(id);
+    const last = seen[seen.length - 1];
+    if (!last || last.state !== c.state || last.status !== c.status) seen.push({ state: c.state, status: c.status });
+    if (c.state === "failed" || c.state === "needs_attention") {
+      throw new Error(`the deck stopped: ${JSON.stringify((await s.invoke("list_jobs")).ok.find((j) => j.id === id))}`);
+    }
+    return c.state === "done";
+  }, { timeoutMs, what: `job ${id} to be done` }).catch((e) => {
+    throw new Error(`${e.message}\nseen: ${JSON.stringify(seen)}`);
+  });
+  return seen;
+}
+
+function assertDeck(path, magic = "PK") {
+  assert.ok(existsSync(path), `${path} is not on disk`);
+  const bytes = readFileSync(path);
+  assert.ok(bytes.length > 1000, `${path} is only ${bytes.length} bytes`);
+  assert.equal(bytes.subarray(0, 2).toString("latin1"), magic, `${path} is not a ${magic === "PK" ? "PowerPoint (zip)" : "PDF"} file`);
+}
+
+test("paste a Gamma key on the welcome screen, make a deck, and watch it arrive in Documents/Deckhand", async () => {
+  await screen("welcome");
+  await pasteKey("gamma", gamma.key);
+  await s.click(await s.byTestId("welcome-start"));
+
+  const job = await generate("gamma", "Photosynthesis for a class of ten-year-olds");
+  const seen = await watchUntilDone(job.id);
+  assert.equal(submits(gamma), 1, "Gamma was asked once");
+  // The page said where the deck stood while it was being made, not only at the end.
+  assert.ok(seen.some((x) => x.state === "running" && /Gamma is making your deck — .+ so far/.test(x.status)),
+    `no live status while Gamma worked: ${JSON.stringify(seen)}`);
+  await shot("generate-gamma-done");
+
+  const done = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  assert.equal(dirname(done.file), join(documents, "Deckhand"));
+  assertDeck(done.file);
+  assert.deepEqual(savedDecks(), [done.file.split("/").pop()]);
+  const c = await card(job.id);
+  assert.equal(c.status, `Ready: ${done.file.split("/").pop()}`);
+  assert.ok(done.edit_url && done.edit_url.startsWith("http"), "Gamma's editor link is kept");
+
+  // "Show in folder" asks the desktop's file manager to show this very file.
+  await s.click(await s.css(`[data-testid="job-${job.id}"] [data-testid="job-show"]`));
+  const shown = await waitFor(() => existsSync(fileManagerLog) && readFileSync(fileManagerLog, "utf8"),
+    { what: "the file manager to be asked to show the deck" });
+  assert.equal(shown.trim(), `ShowItems ${pathToFileURL(done.file).href}`);
+});
+
+test("add Presenton in Settings, quit while it makes a deck, start again, and see it finish by itself", async () => {
+  await s.click(await s.byTestId("nav-settings"));
+  await screen("settings");
+  await pasteKey("presenton", presenton.key);
+  await s.click(await s.byTestId("nav-new-deck"));
+
+  const job = await generate("presenton", "Quarterly sales review for the regional team");
+  // Wait until Presenton has accepted it (the journal holds its task id), then quit mid-way.
+  await waitFor(async () => {
+    const c = await card(job.id);
+    return c.state === "running" && c.status.length > 0;
+  }, { timeoutMs: 30_000, what: "Presenton to start making the deck" });
+  const running = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  assert.ok(running.remote && running.remote.id, "the task id is known before we quit");
+  await shot("generate-presenton-running");
+  const decksBefore = savedDecks();
+  await s.end();
+  s = null;
+
+  // A new start of the app: the deck is in the list and continues without anyone clicking.
+  s = await Session.start(driver.base, resolve(APP_BIN));
+  // Once the page has started (on New deck, as keys are set), open the list.
+  await screen("new-deck");
+  await s.click(await s.byTestId("nav-jobs"));
+  await screen("jobs");
+  const seen = await watchUntilDone(job.id);
+  assert.ok(seen.length >= 1);
+  await shot("generate-presenton-done");
+
+  const done = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  assert.equal(done.remote.id, running.remote.id, "the same task was resumed, not a new one sent");
+  assertDeck(done.file);
+  const decksAfter = savedDecks();
+  assert.equal(decksAfter.length, decksBefore.length + 1, `exactly one new file: ${JSON.stringify(decksAfter)}`);
+  // Presenton was asked once for this deck: a second submit would be a second charge.
+  assert.equal(submits(presenton), 1, "Presenton was asked once, before and after the restart together");
+  const presentonJobs = (await s.invoke("list_jobs")).ok.filter((j) => j.provider === "presenton");
+  assert.equal(presentonJobs.length, 1);
+});
