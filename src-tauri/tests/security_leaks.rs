@@ -125,6 +125,18 @@ fn the_scanner_finds_what_it_is_looking_for() {
     let masked = format!("{findings:?}");
     assert!(!masked.contains(PRESENTON_KEY), "the report masks the secret");
     assert!(std::panic::catch_unwind(|| scan.assert_clean(findings)).is_err());
+
+    // A password written into a URL is percent-encoded there.
+    let mut url = url::Url::parse("http://localhost:5001").unwrap();
+    url.set_username("admin").unwrap();
+    url.set_password(Some(SELF_PASSWORD)).unwrap();
+    assert!(!scan.scan_text("url", url.as_str()).is_empty(), "percent-encoded password: {url}");
+    // A truncated copy is found, and the report shows none of it.
+    let cut = &PRESENTON_KEY[..PRESENTON_KEY.len() - 3];
+    let findings = scan.scan_text("log", &format!("token={cut} end"));
+    assert!(!findings.is_empty());
+    let report = format!("{findings:?}");
+    assert!(!report.contains(&cut["sk-presenton-".len()..]) && !report.contains(&cut[cut.len() - 6..]), "{report}");
 }
 
 fn base64_of(s: &str) -> String {

@@ -6,3 +6,8 @@ pub mod faults;
 pub mod files;
 pub mod gamma;
 pub mod presenton;
+
+/// Headers as the request logs keep them: every name and value, values as (lossy) text.
+pub(crate) fn header_list(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
+    headers.iter().map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned())).collect()
+}

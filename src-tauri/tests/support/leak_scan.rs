@@ -3,9 +3,10 @@
 //!
 //! Reusable for any flow: register the secrets, collect the outputs, call `assert_clean`.
 //! Besides each secret verbatim it looks for the forms a leak usually takes: JSON-escaped,
-//! base64 of Basic `user:password` (an `Authorization` header written out), and any 12-character
-//! piece of the secret's private part (a truncated or wrapped copy). Public prefixes such as
-//! `sk-presenton-` are not secret and are left out of the pieces.
+//! percent-encoded (in a URL), base64 of Basic `user:password` (an `Authorization` header
+//! written out), and any 12-character piece of the secret's private part (a truncated or
+//! wrapped copy). Public prefixes such as `sk-presenton-` are not secret and are left out of
+//! the pieces. A finding shows where the secret is, with every form of it masked.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use base64::Engine;
 
 const PUBLIC_PREFIXES: [&str; 3] = ["sk-presenton-", "sk-gamma-", "sk-"];
 const PIECE: usize = 12;
+const MASK: &str = "<SECRET>";
 
 #[derive(Default, Clone)]
 pub struct LeakScan {
@@ -41,6 +43,12 @@ impl LeakScan {
         if escaped != value {
             self.needles.push((format!("{label} (JSON-escaped)"), escaped.into()));
         }
+        // Written into a URL (user info, query): spaces as `+` or `%20`, the rest as `%XX`.
+        let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        if form != value {
+            self.needles.push((format!("{label} (URL-encoded)"), form.replace('+', "%20")));
+            self.needles.push((format!("{label} (form-encoded)"), form));
+        }
         let private = PUBLIC_PREFIXES.iter().find_map(|p| value.strip_prefix(p)).unwrap_or(value);
         let chars: Vec<char> = private.chars().collect();
         if chars.len() > PIECE {
@@ -66,12 +74,34 @@ impl LeakScan {
             if out.iter().any(|f| &f.secret == label) {
                 continue;
             }
-            if let Some(i) = text.find(needle.as_str()) {
-                let start = text[..i].char_indices().rev().nth(20).map_or(0, |(j, _)| j);
-                let excerpt: String = text[start..].chars().take(60).collect();
-                out.push(Finding { secret: label.clone(), place: place.into(), excerpt: excerpt.replace(needle.as_str(), "<SECRET>") });
+            if text.contains(needle.as_str()) {
+                // The excerpt comes from the masked text, so a failure message shows where a
+                // secret is, never any piece of it.
+                let masked = self.mask(text);
+                let i = masked.find(MASK).unwrap_or(0);
+                let start = masked[..i].char_indices().rev().nth(20).map_or(0, |(j, _)| j);
+                let excerpt: String = masked[start..].chars().take(60).collect();
+                out.push(Finding { secret: label.clone(), place: place.into(), excerpt });
             }
         }
+        out
+    }
+
+    /// `text` with every occurrence of every form of every secret replaced by [`MASK`]
+    /// (overlapping pieces merged into one).
+    fn mask(&self, text: &str) -> String {
+        let mut ranges: Vec<(usize, usize)> =
+            self.needles.iter().flat_map(|(_, n)| text.match_indices(n.as_str()).map(|(i, m)| (i, i + m.len()))).collect();
+        ranges.sort_unstable();
+        let (mut out, mut at) = (String::new(), 0);
+        for (start, end) in ranges {
+            if start >= at {
+                out.push_str(&text[at..start]);
+                out.push_str(MASK);
+            }
+            at = at.max(end);
+        }
+        out.push_str(&text[at..]);
         out
     }
 

@@ -98,6 +98,7 @@ async fn dispatch(ctx: Ctx, req: Request) -> Response {
         path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone()),
         has_api_key: parts.headers.contains_key("x-api-key"),
         has_authorization: parts.headers.contains_key(header::AUTHORIZATION),
+        headers: crate::header_list(&parts.headers),
         body: serde_json::from_slice(&bytes).ok(),
     });
     let route = route_of(&parts.method, &path, ctx.origin);

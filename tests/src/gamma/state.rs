@@ -19,6 +19,9 @@ pub struct Recorded {
     pub path: String,
     pub has_api_key: bool,
     pub has_authorization: bool,
+    /// Every header as it arrived (name, value), so a test can look for a credential that
+    /// reached the wrong origin under any header name.
+    pub headers: Vec<(String, String)>,
     /// JSON bodies, parsed.
     pub body: Option<Value>,
 }

@@ -79,6 +79,7 @@ async fn handle_request(ctx: &Ctx, req: Request) -> Response {
         method: parts.method.to_string(),
         path: path_and_query,
         authorization: parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string),
+        headers: crate::header_list(&parts.headers),
         body: if is_multipart { None } else { serde_json::from_slice(&bytes).ok() },
     });
     let route = route_of(&parts.method, &path, ctx.origin);

@@ -16,6 +16,9 @@ pub struct Recorded {
     pub path: String,
     /// The `Authorization` header, if any.
     pub authorization: Option<String>,
+    /// Every header as it arrived (name, value), so a test can look for a credential that
+    /// reached the wrong origin under any header name.
+    pub headers: Vec<(String, String)>,
     /// JSON bodies, parsed.
     pub body: Option<Value>,
 }

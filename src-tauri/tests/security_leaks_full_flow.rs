@@ -1,0 +1,402 @@
+//! Keys and passwords go to the keychain and to their own service, and nowhere else — checked
+//! over a whole working session against the real fake servers over HTTP, with the production
+//! providers and job engine: keys saved (and refused), connections tested, a self-hosted
+//! server set up with each sign-in, decks made on every service, and the failure paths a
+//! person meets (a refused key, an expired download link, server errors while polling, a
+//! download that keeps failing) together with the controls that recover from them (retry,
+//! check again, download again, cancel).
+//!
+//! Then everything Deckhand wrote or said is searched for every credential: each file in its
+//! data folder (settings, journal, history, choices cache) and in the folders decks went to,
+//! every event sent to the window, every command result and error, and every line logged.
+//! The fakes' request logs show what reached each origin: a credential may reach only the API
+//! it belongs to, never another service and never a file host.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use deckhand_app::choices_cache::ChoicesCache;
+use deckhand_app::state::AppState;
+use deckhand_engine::connection::EnvOverrides;
+use deckhand_engine::jobs::content_check::check_file;
+use deckhand_engine::providers::ExportFormat;
+use deckhand_engine::secrets::MemorySecretStore;
+use deckhand_engine::{SecretAccount, SecretStore};
+use deckhand_tests::faults::{Fault, Route};
+use deckhand_tests::gamma::{self, FakeGamma, FakeGammaConfig};
+use deckhand_tests::presenton::{self, FakeAuth, FakePresenton, FakePresentonConfig, Generation};
+use serde_json::{json, Value};
+use support::leak_scan::{Finding, LeakScan};
+use support::log_capture;
+use support::test_app::{invoke_raw, EVENT};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::{App, Listener, Manager, WebviewWindow};
+
+// Canary credentials: unique strings that appear nowhere else, so any match is a leak.
+const GAMMA_KEY: &str = "sk-gamma-c4n4ryG-7d1e0b2a9f63";
+const GAMMA_WRONG_KEY: &str = "sk-gamma-wr0ngG-3b8c5d1e4a07";
+const PRESENTON_KEY: &str = "sk-presenton-c4n4ryP-44f9c3e1d8b2";
+const PRESENTON_WRONG_KEY: &str = "sk-presenton-wr0ngP-0a9b8c7d6e5f";
+const SELF_USER: &str = "ana.admin";
+const SELF_PASSWORD: &str = "c4n4ry pässwörd \"q\" 5e6f7a8b";
+const SELF_WRONG_PASSWORD: &str = "wr0ng pässwörd 91c2d3e4f5";
+const SELF_BEARER: &str = "selfhosted-c4n4ryB-1f2e3d4c5b6a";
+
+/// Whose API a credential belongs to: the only origin it may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Gamma,
+    PresentonHosted,
+    SelfBasic,
+    SelfBearer,
+}
+
+struct Canary {
+    label: &'static str,
+    value: &'static str,
+    /// A Basic password is also looked for as its `Authorization` header.
+    basic_user: Option<&'static str>,
+    owner: Owner,
+}
+
+const CANARIES: [Canary; 7] = [
+    Canary { label: "Gamma key", value: GAMMA_KEY, basic_user: None, owner: Owner::Gamma },
+    Canary { label: "refused Gamma key", value: GAMMA_WRONG_KEY, basic_user: None, owner: Owner::Gamma },
+    Canary { label: "Presenton key", value: PRESENTON_KEY, basic_user: None, owner: Owner::PresentonHosted },
+    Canary { label: "refused Presenton key", value: PRESENTON_WRONG_KEY, basic_user: None, owner: Owner::PresentonHosted },
+    Canary { label: "self-hosted password", value: SELF_PASSWORD, basic_user: Some(SELF_USER), owner: Owner::SelfBasic },
+    Canary { label: "refused self-hosted password", value: SELF_WRONG_PASSWORD, basic_user: Some(SELF_USER), owner: Owner::SelfBasic },
+    Canary { label: "self-hosted API key", value: SELF_BEARER, basic_user: None, owner: Owner::SelfBearer },
+];
+
+/// A scan for every credential except those `allowed` to be where it looks.
+fn scan_except(allowed: Option<Owner>) -> LeakScan {
+    CANARIES.iter().filter(|c| Some(c.owner) != allowed).fold(LeakScan::new(), |scan, c| match c.basic_user {
+        Some(user) => scan.basic(c.label, user, c.value),
+        None => scan.secret(c.label, c.value),
+    })
+}
+
+/// The running fakes. Their tasks live on `_rt`.
+struct Fakes {
+    gamma: gamma::FakeGammaHandle,
+    hosted: FakePresenton,
+    basic: FakePresenton,
+    bearer: FakePresenton,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl Fakes {
+    fn start() -> Fakes {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let (gamma, hosted, basic, bearer) = rt.block_on(async {
+            // Gamma's export links point at its API, which redirects to the storage origin: the
+            // custom `X-API-KEY` header is the one reqwest would carry across a redirect.
+            let gamma = FakeGamma::start(FakeGammaConfig { keys: vec![GAMMA_KEY.into()], redirect_exports: true, ..Default::default() });
+            let hosted = FakePresenton::start(FakePresentonConfig { auth: FakeAuth::Bearer(PRESENTON_KEY.into()), ..FakePresentonConfig::hosted() });
+            // Downloads redirected to the server's second origin: `Authorization` must not follow.
+            let basic = FakePresenton::start(FakePresentonConfig {
+                auth: FakeAuth::Basic { user: SELF_USER.into(), password: SELF_PASSWORD.into() },
+                redirect_downloads: true,
+                ..FakePresentonConfig::self_hosted(Generation::V0_8_9)
+            });
+            let bearer = FakePresenton::start(FakePresentonConfig {
+                auth: FakeAuth::Bearer(SELF_BEARER.into()),
+                ..FakePresentonConfig::self_hosted(Generation::Latest)
+            });
+            (gamma.await.unwrap(), hosted.await.unwrap(), basic.await.unwrap(), bearer.await.unwrap())
+        });
+        Fakes { gamma, hosted, basic, bearer, _rt: rt }
+    }
+}
+
+/// The app as `deckhand_app::run` builds it, on the mock runtime: production providers and job
+/// engine, an in-memory keychain, the base URLs pointed at the fakes. Every command result and
+/// error and every window event is kept.
+struct Session {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    said: Mutex<Vec<(String, String)>>,
+    events: Arc<Mutex<Vec<String>>>,
+}
+
+impl Session {
+    fn start(data_dir: &Path, documents: &Path, keychain: Arc<MemorySecretStore>, env: EnvOverrides) -> Session {
+        let state = AppState::new(data_dir, documents, Ok(keychain), deckhand_app::providers::production_factory(), env);
+        let app = deckhand_app::build(mock_builder())
+            .manage(ChoicesCache::open(data_dir))
+            .manage(state)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let jobs = deckhand_app::jobs::start(app.handle()).unwrap();
+        app.manage(jobs);
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let sink = events.clone();
+        app.listen_any(EVENT, move |e| sink.lock().unwrap().push(e.payload().to_string()));
+        Session { _app: app, window, said: Mutex::default(), events }
+    }
+
+    /// A command as the page calls it; the answer is kept as the page receives it (JSON).
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let res = invoke_raw(&self.window, cmd, args);
+        let text = match &res {
+            Ok(v) => format!("ok {v}"),
+            Err(e) => format!("error {e}"),
+        };
+        self.said.lock().unwrap().push((format!("result of {cmd}"), text));
+        res
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// A call that must be refused: the error's `kind`.
+    fn refused(&self, cmd: &str, args: Value) -> String {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} succeeded: {v}"),
+            Err(e) => e["kind"].as_str().unwrap_or("(no kind)").to_string(),
+        }
+    }
+
+    fn set_key(&self, provider: &str, key: &str, verify: bool) -> Result<Value, Value> {
+        self.call("set_key", json!({"provider": provider, "key": key, "verify": verify, "sessionOnly": false}))
+    }
+
+    fn submit(&self, provider: &str, request: Value, out_dir: Option<&Path>) -> String {
+        let job = self.ok("submit_deck", json!({"provider": provider, "request": request, "outDir": out_dir}));
+        job["id"].as_str().unwrap().to_string()
+    }
+
+    fn job(&self, id: &str) -> Value {
+        let jobs = self.ok("list_jobs", json!({}));
+        jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
+    }
+
+    /// Polls `list_jobs` until the job is in `state`; fails at once if it ends in another.
+    fn wait_for(&self, id: &str, state: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let job = self.job(id);
+            if job["state"] == state {
+                return job;
+            }
+            let ended = ["done", "failed", "cancelled", "needs_attention"].contains(&job["state"].as_str().unwrap_or(""));
+            assert!(!ended, "job {id} ended {} instead of {state}: {job}", job["state"]);
+            assert!(Instant::now() < deadline, "job {id} did not reach {state} in time: {job}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn self_hosted_server(&self, base_url: &url::Url, auth: &str, user: Option<&str>) {
+        let mut settings = self.ok("get_settings", json!({}))["settings"].clone();
+        settings["servers"]["presenton_self"] = json!({"base_url": base_url.as_str(), "auth": auth, "user": user});
+        self.ok("save_settings", json!({"settings": settings}));
+    }
+
+    /// Every command answer and every event, for the scan.
+    fn everything_said(&self) -> Vec<(String, String)> {
+        let mut out = self.said.lock().unwrap().clone();
+        out.extend(self.events.lock().unwrap().iter().enumerate().map(|(i, e)| (format!("window event #{i}"), e.clone())));
+        out
+    }
+}
+
+/// The deck a finished job saved: present, and really a deck of its format.
+fn assert_deck(job: &Value, format: ExportFormat) -> PathBuf {
+    assert_eq!(job["state"], "done", "{job}");
+    let file = PathBuf::from(job["file"].as_str().unwrap_or_else(|| panic!("no file: {job}")));
+    check_file(&file, format).unwrap_or_else(|e| panic!("{} is not a {format:?} deck: {e:?}", file.display()));
+    file
+}
+
+fn deck(content: &str, title: &str, format: &str) -> Value {
+    json!({"content": content, "title": title, "slides": 5, "format": format})
+}
+
+#[test]
+fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
+    let logs = log_capture::install();
+    let fakes = Fakes::start();
+    let data = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let documents = home.path().join("Documents");
+    let decks = home.path().join("Decks");
+    std::fs::create_dir_all(&decks).unwrap();
+    let keychain = Arc::new(MemorySecretStore::default());
+    let env = EnvOverrides {
+        gamma_base_url: Some(fakes.gamma.base_url.to_string()),
+        presenton_base_url: Some(fakes.hosted.base_url.to_string()),
+    };
+    let s = Session::start(data.path(), &documents, keychain.clone(), env);
+
+    // Keys: refused ones are errors and are not kept; a wrong Gamma key saved unchecked.
+    assert_eq!(s.set_key("gamma", GAMMA_WRONG_KEY, true).unwrap_err()["kind"], "auth");
+    assert_eq!(s.ok("key_status", json!({"provider": "gamma"}))["set"], false);
+    s.set_key("gamma", GAMMA_WRONG_KEY, false).unwrap();
+    assert_eq!(s.refused("test_connection", json!({"provider": "gamma"})), "auth");
+    assert_eq!(s.set_key("presenton", PRESENTON_WRONG_KEY, true).unwrap_err()["kind"], "auth");
+    assert_eq!(s.ok("key_status", json!({"provider": "presenton"}))["set"], false);
+    s.set_key("presenton", PRESENTON_KEY, true).unwrap();
+    s.ok("test_connection", json!({"provider": "presenton"}));
+    s.ok("list_choices", json!({"provider": "presenton", "kind": "themes"}));
+
+    // A deck with the wrong key: refused by Gamma, so the job fails with a sign-in error.
+    let g0 = s.submit("gamma", deck("Solar power for schools", "Solar", "pptx"), None);
+    let failed = s.wait_for(&g0, "failed");
+    assert_eq!(failed["error"]["kind"], "auth", "{failed}");
+
+    // The right key, checked, and the deck made again as a new job.
+    s.set_key("gamma", GAMMA_KEY, true).unwrap();
+    s.ok("test_connection", json!({"provider": "gamma"}));
+    s.ok("list_choices", json!({"provider": "gamma", "kind": "themes"}));
+    s.ok("list_choices", json!({"provider": "gamma", "kind": "folders", "search": "team"}));
+
+    // A password typed into the server's address is refused, and neither kept nor repeated.
+    let port = fakes.basic.base_url.port().unwrap();
+    let typed = format!("http://{SELF_USER}:{SELF_PASSWORD}@127.0.0.1:{port}");
+    let mut settings = s.ok("get_settings", json!({}))["settings"].clone();
+    settings["servers"]["presenton_self"] = json!({"base_url": typed, "auth": "basic", "user": SELF_USER});
+    assert_eq!(s.refused("save_settings", json!({"settings": settings})), "invalid_input");
+    assert_eq!(s.refused("confirm_insecure_server", json!({"baseUrl": typed})), "invalid_input");
+
+    // A self-hosted server with Basic sign-in: the user in Settings, the password as its key.
+    s.self_hosted_server(&fakes.basic.base_url, "basic", Some(SELF_USER));
+    assert_eq!(s.set_key("presenton-self", SELF_WRONG_PASSWORD, true).unwrap_err()["kind"], "auth");
+    s.set_key("presenton-self", SELF_PASSWORD, true).unwrap();
+    s.ok("test_connection", json!({"provider": "presenton-self"}));
+    s.ok("list_choices", json!({"provider": "presenton-self", "kind": "templates"}));
+    for p in ["gamma", "presenton", "presenton-self"] {
+        s.ok("key_status", json!({"provider": p}));
+    }
+
+    // Faults. Hosted Presenton: server errors while polling, then a refusal that needs the
+    // person, then an expired file link. Self-hosted: a file that is gone every time.
+    for code in [500, 502, 401] {
+        fakes.hosted.faults().push(Route::Status, Fault::Status(code));
+    }
+    fakes.hosted.faults().push(Route::Download, Fault::Status(403));
+    for _ in 0..4 {
+        fakes.basic.faults().push(Route::Download, Fault::Status(404));
+    }
+
+    let g1 = s.ok("retry_job", json!({"id": g0}))["id"].as_str().unwrap().to_string();
+    let g2 = s.submit("gamma", deck("Wind farms at sea", "Wind", "pdf"), Some(&decks));
+    let p1 = s.submit("presenton", deck("Bees and pollination", "Bees", "pdf"), Some(&decks));
+    let s1 = s.submit("presenton-self", deck("Rivers of Europe", "Rivers", "pptx"), Some(&decks));
+
+    // Cancel one while the service works on it.
+    s.wait_for(&g2, "running");
+    assert_eq!(s.ok("cancel_job", json!({"id": g2}))["state"], "cancelled");
+
+    // The self-hosted file keeps failing: the job fails, and "download again" gets it.
+    let failed = s.wait_for(&s1, "failed");
+    assert_eq!(failed["error"]["kind"], "expired_link", "{failed}");
+    s.ok("retry_download", json!({"id": s1}));
+    let s1_done = s.wait_for(&s1, "done");
+
+    // Now the same kind of server with an API key.
+    s.self_hosted_server(&fakes.bearer.base_url, "bearer", None);
+    s.set_key("presenton-self", SELF_BEARER, true).unwrap();
+    s.ok("test_connection", json!({"provider": "presenton-self"}));
+    let s2 = s.submit("presenton-self", deck("Lakes of Finland", "Lakes", "pptx"), Some(&decks));
+
+    // Hosted: retried through two server errors, then stopped by a 401 for the person to see.
+    let attention = s.wait_for(&p1, "needs_attention");
+    assert_eq!(attention["error"]["kind"], "auth", "{attention}");
+    s.ok("check_again", json!({"id": p1}));
+
+    let g1_done = s.wait_for(&g1, "done");
+    let p1_done = s.wait_for(&p1, "done");
+    let s2_done = s.wait_for(&s2, "done");
+    s.ok("remove_job", json!({"id": g2}));
+    s.ok("typical_duration", json!({"provider": "gamma", "slides": 5}));
+    s.ok("key_status", json!({"provider": "presenton-self"}));
+    s.ok("get_settings", json!({}));
+    s.ok("list_jobs", json!({}));
+
+    // The flow did what it says: four real decks, each service paid once per deck, every fault
+    // used, the keys in the keychain, the expired link seen and renewed.
+    let files = [
+        assert_deck(&g1_done, ExportFormat::Pptx),
+        assert_deck(&p1_done, ExportFormat::Pdf),
+        assert_deck(&s1_done, ExportFormat::Pptx),
+        assert_deck(&s2_done, ExportFormat::Pptx),
+    ];
+    assert!(files[0].starts_with(&documents), "the default save folder: {}", files[0].display());
+    assert_eq!((fakes.gamma.submit_count(), fakes.hosted.submits(), fakes.basic.submits(), fakes.bearer.submits()), (2, 1, 1, 1));
+    assert!(fakes.hosted.faults().is_empty() && fakes.basic.faults().is_empty());
+    assert_eq!(keychain.get(&SecretAccount::GammaApiKey).unwrap().unwrap().expose(), GAMMA_KEY);
+    assert_eq!(keychain.get(&SecretAccount::PresentonApiKey).unwrap().unwrap().expose(), PRESENTON_KEY);
+    let basic_origin = fakes.basic.base_url.origin().ascii_serialization();
+    let password = keychain.get(&SecretAccount::PresentonSelfPassword { origin: basic_origin, user: SELF_USER.into() }).unwrap();
+    assert_eq!(password.unwrap().expose(), SELF_PASSWORD);
+    let events = s.events.lock().unwrap().clone();
+    assert!(events.iter().any(|e| e.contains(&p1) && e.contains("download link had expired")), "the expired link was renewed");
+    assert!(events.iter().any(|e| e.contains("download_progress")) && events.iter().any(|e| e.contains("job_removed")));
+
+    // Credentials reached only their own API: never a file host, never another service.
+    let mut findings = request_log_findings(&fakes);
+
+    // Positive control: a key planted in the data folder is found, then removed.
+    let planted = data.path().join("logs").join("planted.log");
+    std::fs::create_dir_all(planted.parent().unwrap()).unwrap();
+    std::fs::write(&planted, format!("sending X-API-KEY: {GAMMA_KEY}\n")).unwrap();
+    let caught = scan_except(None).scan_dir(data.path());
+    assert!(caught.iter().any(|f| f.place.ends_with("planted.log") && f.secret == "Gamma key"), "{caught:?}");
+    std::fs::remove_dir_all(planted.parent().unwrap()).unwrap();
+
+    // Everything Deckhand wrote and said.
+    let scan = scan_except(None);
+    let written: Vec<PathBuf> = support::leak_scan::files_under(data.path());
+    assert!(written.iter().any(|p| p.ends_with("settings.json")), "{written:?}");
+    assert!(written.len() >= 3, "settings, journal and caches were written: {written:?}");
+    findings.extend(scan.scan_dir(data.path()));
+    findings.extend(scan.scan_dir(home.path()));
+    for (place, text) in s.everything_said() {
+        findings.extend(scan.scan_text(&place, &text));
+    }
+    let logged = logs.lock().unwrap().clone();
+    for (i, line) in logged.iter().enumerate() {
+        findings.extend(scan.scan_text(&format!("log line #{i}"), line));
+    }
+    scan.assert_clean(findings);
+}
+
+/// What the fakes received, origin by origin: each API may see its own credentials (and must
+/// have: Deckhand signed in), file hosts none at all, under any header, path or body.
+fn request_log_findings(fakes: &Fakes) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let everything = scan_except(None);
+
+    let (api, storage): (Vec<_>, Vec<_>) = fakes.gamma.requests().into_iter().partition(|r| r.origin == gamma::Origin::Api);
+    assert!(api.iter().all(|r| r.has_api_key && !r.has_authorization), "Gamma's API gets X-API-KEY only");
+    assert!(!storage.is_empty(), "the Gamma deck was fetched from the storage origin");
+    for r in &storage {
+        assert!(!r.has_api_key && !r.has_authorization, "a credential reached Gamma's storage: {} {}", r.method, r.path);
+    }
+    let own = scan_except(Some(Owner::Gamma));
+    findings.extend(api.iter().flat_map(|r| own.scan_text("a request to Gamma's API", &format!("{r:?}"))));
+    findings.extend(storage.iter().flat_map(|r| everything.scan_text("a request to Gamma's storage", &format!("{r:?}"))));
+
+    for (name, fake, owner, file_host_used) in [
+        ("hosted Presenton", &fakes.hosted, Owner::PresentonHosted, true),
+        ("the Basic server", &fakes.basic, Owner::SelfBasic, true),
+        ("the API-key server", &fakes.bearer, Owner::SelfBearer, false),
+    ] {
+        let (api, files): (Vec<_>, Vec<_>) = fake.requests().into_iter().partition(|r| r.origin == presenton::Origin::Api);
+        assert!(api.iter().all(|r| r.authorization.is_some()), "{name}: every API call signed in");
+        assert_eq!(!files.is_empty(), file_host_used, "{name}: requests to the file host: {files:?}");
+        for r in &files {
+            assert_eq!(r.authorization, None, "{name}: Authorization reached the file host: {} {}", r.method, r.path);
+        }
+        let own = scan_except(Some(owner));
+        findings.extend(api.iter().flat_map(|r| own.scan_text(&format!("a request to {name}'s API"), &format!("{r:?}"))));
+        findings.extend(files.iter().flat_map(|r| everything.scan_text(&format!("a request to {name}'s file host"), &format!("{r:?}"))));
+    }
+    findings
+}
