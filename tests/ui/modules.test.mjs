@@ -49,6 +49,8 @@ test("plain http needs confirmation only for other machines not yet confirmed", 
   assert.equal(needsInsecureConfirmation("http://[::1]:5000"), false);
   assert.equal(needsInsecureConfirmation("https://slides.example.com"), false);
   assert.equal(needsInsecureConfirmation("http://slides.example.com"), true);
+  // As the engine decides: a *.localhost name may resolve elsewhere, so it is confirmed too.
+  assert.equal(needsInsecureConfirmation("http://slides.localhost:5001"), true);
   assert.equal(needsInsecureConfirmation("http://10.0.0.5:5001/", ["http://10.0.0.5:5001"]), false);
   assert.equal(needsInsecureConfirmation("http://10.0.0.5:5002/", ["http://10.0.0.5:5001"]), true);
   assert.equal(parseServer("ftp://x"), null);

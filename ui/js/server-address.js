@@ -17,6 +17,8 @@ export function parseServer(text) {
 export function needsInsecureConfirmation(text, confirmed = []) {
   const url = parseServer(text);
   if (!url || url.protocol !== "http:") return false;
-  if (LOOPBACK.has(url.hostname) || url.hostname.endsWith(".localhost") || /^127\./.test(url.hostname)) return false;
+  // The same rule as the engine's (connection.rs is_loopback): `*.localhost` names are not
+  // trusted, since the system resolver may not keep them on this computer.
+  if (LOOPBACK.has(url.hostname) || /^127\./.test(url.hostname)) return false;
   return !confirmed.includes(url.origin);
 }
