@@ -83,7 +83,8 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  * @typedef {"queued"|"submitting"|"running"|"downloading"|"done"|"failed"|"cancelled"|"needs_attention"} JobState
  * @typedef {{id: string, provider: ProviderId, request: DeckRequest, state: JobState,
  *   created_ms: number, updated_ms: number, remote?: {id: string, file_id?: string},
- *   progress?: string, warnings?: string[], out_dir: string, file?: string, edit_url?: string,
+ *   progress?: string, warnings?: string[], out_dir: string, file?: string,
+ *   saving?: {part: string, path: string, base: string, size: number, sha256: string}, edit_url?: string,
  *   credits?: {used?: number, remaining?: number}, error?: EngineError,
  *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string}} Job
  * @typedef {{schema_version: 1, default_provider: ProviderId, save_folder: string|null,

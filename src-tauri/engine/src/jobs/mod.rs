@@ -12,6 +12,7 @@ pub mod journal;
 pub mod queue;
 pub mod poll_schedule;
 pub mod runner;
+pub mod saving;
 pub mod state;
 pub mod throttle;
 
