@@ -47,26 +47,37 @@ pub async fn download_to(
     cancel: &CancellationToken,
     progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
 ) -> Result<PathBuf, Error> {
-    download_with(resp, dir, base_name, format, cancel, progress, DownloadOptions::default()).await
+    Download { dir, base_name, format, cancel, options: DownloadOptions::default() }.save(resp, progress).await
 }
 
-/// [`download_to`] with explicit options.
-pub async fn download_with(
-    resp: reqwest::Response,
-    dir: &Path,
-    base_name: &str,
-    format: ExportFormat,
-    cancel: &CancellationToken,
-    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
-    options: DownloadOptions,
-) -> Result<PathBuf, Error> {
-    let fetched = fetch_part(resp, dir, base_name, format, cancel, progress, options).await?;
-    let (part, dir_owned, base, ext) = (fetched.part.clone(), dir.to_path_buf(), fetched.base.clone(), format.extension());
-    let final_path = tokio::task::spawn_blocking(move || claim_final_name(&part, &dir_owned, &base, ext))
-        .await
-        .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
-    fetched.claimed();
-    Ok(final_path)
+/// One file to fetch: where, under which name, in which format.
+pub struct Download<'a> {
+    pub dir: &'a Path,
+    /// The title the file is named after (sanitized here).
+    pub base_name: &'a str,
+    pub format: ExportFormat,
+    pub cancel: &'a CancellationToken,
+    pub options: DownloadOptions,
+}
+
+impl Download<'_> {
+    /// Fetches the file and gives it its final name ([`claim_final_name`]).
+    pub async fn save(&self, resp: reqwest::Response, progress: &mut (dyn FnMut(u64, Option<u64>) + Send)) -> Result<PathBuf, Error> {
+        let fetched = self.fetch(resp, progress).await?;
+        let (part, dir, base, ext) = (fetched.part.clone(), self.dir.to_path_buf(), fetched.base.clone(), self.format.extension());
+        let final_path = tokio::task::spawn_blocking(move || claim_final_name(&part, &dir, &base, ext))
+            .await
+            .map_err(|e| Error::internal(format!("naming the file stopped unexpectedly: {e}")))??;
+        fetched.claimed();
+        Ok(final_path)
+    }
+
+    /// Streams `resp` into a new `.part` in the folder, checks it is a whole file of the
+    /// format, fsyncs it. The final name is given separately ([`Download::save`], or the job's
+    /// journaled claim).
+    pub async fn fetch(&self, resp: reqwest::Response, progress: &mut (dyn FnMut(u64, Option<u64>) + Send)) -> Result<Fetched, Error> {
+        fetch_part(self, resp, progress).await
+    }
 }
 
 /// A whole, checked and synced `.part`, not yet under its final name. Dropping it removes
@@ -94,17 +105,9 @@ impl Fetched {
     }
 }
 
-/// Stream `resp` into a new `.part` in `dir`, check it is a whole `format` file, fsync it.
-/// The final name is given separately ([`claim_final_name`], or the job's journaled claim).
-pub async fn fetch_part(
-    resp: reqwest::Response,
-    dir: &Path,
-    base_name: &str,
-    format: ExportFormat,
-    cancel: &CancellationToken,
-    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
-    options: DownloadOptions,
-) -> Result<Fetched, Error> {
+/// [`Download::fetch`].
+async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (dyn FnMut(u64, Option<u64>) + Send)) -> Result<Fetched, Error> {
+    let Download { dir, base_name, format, cancel, options } = *d;
     if !resp.status().is_success() {
         return Err(status_error(resp, options.stall_timeout).await);
     }

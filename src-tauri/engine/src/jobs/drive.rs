@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::EngineEvent;
-use crate::jobs::download::{claim_name, fetch_part, too_many, DownloadOptions, Fetched};
+use crate::jobs::download::{claim_name, too_many, Download, Fetched};
 use crate::jobs::ids::now_ms;
 use crate::jobs::poll_schedule::{next_delay, Learned, PollInput};
 use crate::jobs::runner::{Halt, Inner, UpdateError};
@@ -363,7 +363,8 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
                         sink.emit(EngineEvent::DownloadProgress { job_id: job_id.clone(), bytes, total });
                     }
                 };
-                let r = fetch_part(resp, &job.out_dir, &name, job.request.format, &ctx.token, &mut report, DownloadOptions::default()).await;
+                let target = Download { dir: &job.out_dir, base_name: &name, format: job.request.format, cancel: &ctx.token, options: Default::default() };
+                let r = target.fetch(resp, &mut report).await;
                 let arrived = r.as_ref().ok().map(|f| f.size);
                 if throttle.finish().is_some() || (arrived.is_some() && last.0 == 0) {
                     let (bytes, total) = match arrived {
