@@ -64,6 +64,7 @@ export const ERROR_KINDS = [
   "insecure_connection",
   "cancelled",
   "journal",
+  "in_use",
   "internal",
 ];
 
@@ -94,7 +95,8 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *     presenton_self: {base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
  *     insecure_confirmed: string[]}}} Settings
  * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
- *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}} EngineEvent
+ *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}
+ *   | {type: "jobs_available"}} EngineEvent
  */
 
 // Looked up at call time: Tauri (or a test) may install window.__TAURI__ after this loads.

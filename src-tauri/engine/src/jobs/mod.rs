@@ -9,6 +9,7 @@ pub mod file_names;
 pub mod history;
 pub mod ids;
 pub mod journal;
+pub mod lock;
 pub mod queue;
 pub mod poll_schedule;
 pub mod runner;

@@ -415,6 +415,11 @@ impl Engine {
         self.inner.slots.set_limit(provider, limit);
     }
 
+    /// How many decks a service generates at once now.
+    pub fn concurrency(&self, provider: ProviderKind) -> usize {
+        self.inner.slots.limit(provider)
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         &self.inner.config.data_dir
     }
