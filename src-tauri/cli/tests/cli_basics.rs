@@ -222,3 +222,11 @@ fn while_the_app_holds_the_decks_the_cli_says_so_and_refuses_or_waits() {
     // It got the folder once the app let go, and went on (to find no such job).
     assert!(said.contains("There is no job j-none"), "{said}");
 }
+
+#[test]
+fn by_default_the_cli_uses_the_apps_data_folder() {
+    // Tauri's app_data_dir is the OS data folder joined with the app identifier; the CLI joins
+    // the same folder with APP_IDENTIFIER. Same journal, so the two share one lock.
+    let conf: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tauri.conf.json")).unwrap()).unwrap();
+    assert_eq!(conf["identifier"], deckhand_cli::providers::APP_IDENTIFIER);
+}
