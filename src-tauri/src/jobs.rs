@@ -1,22 +1,23 @@
 //! The job engine inside the app: providers are built from the current settings and keys each
 //! time a job needs one (a key changed in Settings applies to the next step), and engine events
 //! go to the window through one event name, with a desktop notification when a deck is ready.
+//! The engine drives the data folder's journal only while holding its lock, shared with
+//! `deckhand-cli`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use deckhand_engine::connection;
+use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::{Engine, EngineConfig, JobState, ProviderSource};
 use deckhand_engine::providers::{Provider, ProviderKind};
+use deckhand_engine::settings::Settings;
 use deckhand_engine::{EngineEvent, Error, EventSink};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tokio::sync::watch;
 
 use crate::ipc_names::EVENT;
 use crate::state::AppState;
-
-/// The engine, as Tauri managed state.
-pub struct Jobs {
-    pub engine: Engine,
-}
 
 /// Providers resolved from the app state at the moment they are needed.
 pub struct AppProviders<R: Runtime>(pub AppHandle<R>);
@@ -63,9 +64,138 @@ fn notify_done<R: Runtime>(app: &AppHandle<R>, job: &deckhand_engine::jobs::Job)
     let _ = app.notification().builder().title("Deck ready").body(body).show();
 }
 
-/// Open the journal in the app's data folder and resume every unfinished job.
-pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<Jobs, Error> {
+/// How long job commands wait at start for the data folder, when another Deckhand (the command
+/// line, usually) holds it. Long enough for a quick `deckhand-cli list`, `status` or `cancel`
+/// to finish unnoticed; short enough that the window soon says why the list is empty.
+pub const START_PATIENCE: Duration = Duration::from_secs(5);
+
+/// The engine, as Tauri managed state. It opens in the background, because the data folder
+/// may be held by `deckhand-cli` (see `deckhand_engine::jobs::lock`): then the app waits for
+/// it instead of writing over its journal, says so after [`START_PATIENCE`], and takes over by
+/// itself once the command line lets go. The lock is then held for the app's whole life.
+pub struct Jobs {
+    inner: Arc<JobsInner>,
+}
+
+struct JobsInner {
+    startup: watch::Sender<Startup>,
+    /// Until then, job commands wait for the engine; after it, they answer at once.
+    patience_until: Instant,
+    lock: OnceLock<DataLock>,
+}
+
+#[derive(Clone)]
+enum Startup {
+    Opening,
+    /// Another Deckhand holds the data folder: why, in words for the person.
+    Waiting(Error),
+    Ready(Engine),
+    Failed(Error),
+}
+
+impl Jobs {
+    /// The engine; during the first moments after start, waits for it to open.
+    pub async fn engine(&self) -> Result<Engine, Error> {
+        let mut rx = self.inner.startup.subscribe();
+        let _ = tokio::time::timeout_at(self.inner.patience_until.into(), rx.wait_for(|s| !matches!(s, Startup::Opening))).await;
+        self.current()
+    }
+
+    /// The engine now, without waiting.
+    pub fn current(&self) -> Result<Engine, Error> {
+        self.inner.current()
+    }
+
+    /// Applies the Settings' "decks at once" to the running engine (until it runs there is
+    /// nothing to do: it reads the settings when it opens).
+    pub fn apply_concurrency(&self, settings: &Settings) {
+        self.inner.apply_concurrency(settings);
+    }
+}
+
+impl JobsInner {
+    fn current(&self) -> Result<Engine, Error> {
+        match &*self.startup.borrow() {
+            Startup::Ready(engine) => Ok(engine.clone()),
+            Startup::Waiting(e) | Startup::Failed(e) => Err(e.clone()),
+            Startup::Opening => Err(Error::in_use("Deckhand is still opening your list of decks. Try again in a moment.")),
+        }
+    }
+
+    fn apply_concurrency(&self, settings: &Settings) {
+        if let Ok(engine) = self.current() {
+            for (kind, limit) in settings.concurrency.as_map() {
+                engine.set_concurrency(kind, limit);
+            }
+        }
+    }
+}
+
+/// What the window says while another Deckhand holds the decks.
+fn waiting_message(holder: Option<Holder>) -> String {
+    match holder {
+        Some(Holder::App) => "Deckhand is already open in another window and is using your decks. Use that window, or close it and your decks will appear here.".into(),
+        _ => "Deckhand's command line (deckhand-cli) is working on your decks right now. They will appear here as soon as it finishes, or at once if you stop it.".into(),
+    }
+}
+
+/// Starts opening the journal in the app's data folder (holding its lock) and resuming every
+/// unfinished job; job commands wait up to `patience` for it. While another Deckhand holds
+/// the folder, job commands refuse with `in_use` and a sentence saying which one.
+pub fn start<R: Runtime>(app: &AppHandle<R>, patience: Duration) -> Jobs {
+    let (startup, _) = watch::channel(Startup::Opening);
+    // A moment past the task's own deadline, so a waiting command hears its verdict.
+    let patience_until = Instant::now() + patience + Duration::from_secs(1);
+    let inner = Arc::new(JobsInner { startup, patience_until, lock: OnceLock::new() });
+    let (app, task) = (app.clone(), inner.clone());
+    tauri::async_runtime::spawn(async move {
+        let outcome = match take_lock(&app, &task, patience).await {
+            Ok(waited) => open_engine(&app, &task).map(|engine| (engine, waited)),
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok((engine, waited)) => {
+                task.startup.send_replace(Startup::Ready(engine));
+                // A change saved while the engine was opening applies too.
+                task.apply_concurrency(&app.state::<AppState>().settings.get());
+                if waited {
+                    let sink = WindowSink(app.clone());
+                    sink.emit(EngineEvent::Notice { message: "Your decks are here again: the other Deckhand has finished with them.".into() });
+                    sink.emit(EngineEvent::JobsAvailable);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(kind = e.kind(), "the job engine could not start");
+                task.startup.send_replace(Startup::Failed(e));
+            }
+        }
+    });
+    Jobs { inner }
+}
+
+/// Takes the data folder's lock, waiting as long as another Deckhand holds it; true when it
+/// had to wait past `patience` (and job commands were refused meanwhile).
+async fn take_lock<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner, patience: Duration) -> Result<bool, Error> {
+    let dir = app.state::<AppState>().data_dir.clone();
+    let waiting = tauri::async_runtime::spawn_blocking(move || DataLock::acquire(&dir, Holder::App, |_| {}));
+    tokio::pin!(waiting);
+    let (taken, waited) = tokio::select! {
+        taken = &mut waiting => (taken, false),
+        _ = tokio::time::sleep(patience) => {
+            let holder = DataLock::holder(&app.state::<AppState>().data_dir);
+            // Said by the job commands (the window shows their refusal), not as a notice too.
+            jobs.startup.send_replace(Startup::Waiting(Error::in_use(waiting_message(holder))));
+            (waiting.await, true)
+        }
+    };
+    let lock = taken.map_err(|e| Error::internal(format!("waiting for the data folder stopped unexpectedly: {e}")))??;
+    let _ = jobs.lock.set(lock);
+    Ok(waited)
+}
+
+fn open_engine<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner) -> Result<Engine, Error> {
     let state = app.state::<AppState>();
+    debug_assert!(jobs.lock.get().is_some(), "the engine opens only under the data folder's lock");
     let mut config = EngineConfig::new(state.data_dir.clone());
     config.concurrency = state.settings.get().concurrency.as_map().into_iter().collect();
     let engine = Engine::open(config, Arc::new(AppProviders(app.clone())), Arc::new(WindowSink(app.clone())))?;
@@ -74,5 +204,5 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<Jobs, Error> {
     let runtime = tauri::async_runtime::handle();
     let _entered = runtime.inner().enter();
     engine.resume_all();
-    Ok(Jobs { engine })
+    Ok(engine)
 }

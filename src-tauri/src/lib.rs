@@ -57,8 +57,7 @@ pub fn run() {
             let state = state::AppState::for_app(app.handle(), providers::production_factory())?;
             app.manage(choices_cache::ChoicesCache::open(&state.data_dir));
             app.manage(state);
-            let jobs = jobs::start(app.handle())?;
-            app.manage(jobs);
+            app.manage(jobs::start(app.handle(), jobs::START_PATIENCE));
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -32,6 +32,7 @@ const COPY = {
   insecure_connection: () => ["This server address uses plain http, which isn't encrypted.", "Use an https address, or confirm in Settings that plain http is OK for this server.", ACTIONS.settings],
   cancelled: (p) => ["You cancelled this deck.", `${p} may still finish it and charge your account.`, ACTIONS.retry],
   journal: () => ["Deckhand couldn't read or save its list of decks.", "Your finished files are safe. Restart Deckhand; if this keeps happening, check the disk.", null],
+  in_use: () => ["Another Deckhand is working on your decks right now.", "Deckhand picks them up on its own as soon as it's free. If the command line (deckhand-cli) is running, let it finish or stop it.", null],
   internal: () => ["Something unexpected went wrong in Deckhand.", "Try again. If it keeps happening, copy the details below when you report it.", ACTIONS.retry],
 };
 

@@ -64,6 +64,7 @@ export const ERROR_KINDS = [
   "insecure_connection",
   "cancelled",
   "journal",
+  "in_use",
   "internal",
 ];
 
@@ -83,7 +84,8 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  * @typedef {"queued"|"submitting"|"running"|"downloading"|"done"|"failed"|"cancelled"|"needs_attention"} JobState
  * @typedef {{id: string, provider: ProviderId, request: DeckRequest, state: JobState,
  *   created_ms: number, updated_ms: number, remote?: {id: string, file_id?: string},
- *   progress?: string, warnings?: string[], out_dir: string, file?: string, edit_url?: string,
+ *   progress?: string, warnings?: string[], out_dir: string, file?: string,
+ *   saving?: {part: string, path: string, base: string, size: number, sha256: string}, edit_url?: string,
  *   credits?: {used?: number, remaining?: number}, error?: EngineError,
  *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string}} Job
  * @typedef {{schema_version: 1, default_provider: ProviderId, save_folder: string|null,
@@ -93,7 +95,8 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *     presenton_self: {base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
  *     insecure_confirmed: string[]}}} Settings
  * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
- *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}} EngineEvent
+ *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}
+ *   | {type: "jobs_available"}} EngineEvent
  */
 
 // Looked up at call time: Tauri (or a test) may install window.__TAURI__ after this loads.

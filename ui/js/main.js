@@ -101,6 +101,10 @@ function onEngineEvent(event) {
     case "notice":
       showBanner(event.message, { tone: "info" });
       break;
+    case "jobs_available":
+      // The list could not be read at start (another Deckhand held it); it can now.
+      loadJobs();
+      break;
     default:
       // Newer engines may send more; ignoring them keeps this window working.
       break;

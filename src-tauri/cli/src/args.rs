@@ -19,7 +19,9 @@ Exit status:
 Keys come from DECKHAND_GAMMA_API_KEY, DECKHAND_PRESENTON_API_KEY,
 DECKHAND_PRESENTON_USER + DECKHAND_PRESENTON_PASSWORD (self-hosted, Basic sign-in) or
 DECKHAND_PRESENTON_SELF_API_KEY (self-hosted, Bearer) when set, else from the system keychain
-where the Deckhand app keeps them. Jobs are kept in DECKHAND_DATA_DIR, else the app's data folder.";
+where the Deckhand app keeps them. Jobs are kept in DECKHAND_DATA_DIR, else the app's data folder;
+while the Deckhand app is open it holds them, and commands that change jobs wait until it is
+closed (`cancel` refuses instead). `list` and `status` always work.";
 
 #[derive(Debug, Parser)]
 #[command(name = "deckhand-cli", version, about = "Turn a topic or notes into a slide deck with Gamma or Presenton.", after_help = EXIT_HELP)]

@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deckhand_engine::jobs::config::EngineConfig;
+use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::runner::{Engine, ProviderSource};
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::Error;
 
 use crate::args::{plan, read_content, BatchArgs, Cli, Command, GenerateArgs, InputError, Planned};
 use crate::batch::parse_batch;
-use crate::lock::DataLock;
 use crate::output::{self, combined_exit_code, exit_code, EXIT_BAD_INPUT, EXIT_DONE, EXIT_FAILED};
 use crate::progress::DisplaySink;
 use crate::providers::{CliProviders, APP_IDENTIFIER};
@@ -237,11 +237,13 @@ impl Session {
     fn open(base_url: Option<url::Url>, json: bool, wait_for_lock: bool) -> Result<Session, Error> {
         let config = engine_config()?;
         let lock = if wait_for_lock {
-            DataLock::acquire(&config.data_dir, json)?
-        } else {
-            DataLock::try_acquire(&config.data_dir)?.ok_or_else(|| {
-                Error::journal("Another deckhand-cli is working on these jobs. Stop it with Ctrl-C first (its jobs continue with `deckhand-cli resume`).")
+            DataLock::acquire(&config.data_dir, Holder::Cli, |holder| {
+                if !json {
+                    eprintln!("{}", waiting_for(holder));
+                }
             })?
+        } else {
+            DataLock::try_acquire(&config.data_dir, Holder::Cli)?.ok_or_else(|| refused_by(DataLock::holder(&config.data_dir)))?
         };
         let providers = Arc::new(CliProviders::new(base_url));
         let display = Arc::new(DisplaySink::new(json));
@@ -253,7 +255,7 @@ impl Session {
     /// journal another process is writing (atomically replaced, so always whole).
     fn open_for_reading(json: bool) -> Result<Reader, Error> {
         let config = engine_config()?;
-        if let Some(_lock) = DataLock::try_acquire(&config.data_dir)? {
+        if let Some(_lock) = DataLock::try_acquire(&config.data_dir, Holder::Cli)? {
             let _ = json;
             let engine = Engine::open(config, Arc::new(CliProviders::new(None)), Arc::new(deckhand_engine::events::NullSink))?;
             return Ok(Reader(engine.jobs()));
@@ -309,6 +311,22 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.display.finish();
     }
+}
+
+/// Said once, on stderr, when a command has to wait for the data folder.
+fn waiting_for(holder: Option<Holder>) -> &'static str {
+    match holder {
+        Some(Holder::App) => "The Deckhand app is using your decks; close it, or wait here until it is closed.",
+        _ => "Waiting for another deckhand-cli working on the same jobs to finish…",
+    }
+}
+
+/// Why a command that does not wait (`cancel`) cannot run now.
+fn refused_by(holder: Option<Holder>) -> Error {
+    Error::in_use(match holder {
+        Some(Holder::App) => "The Deckhand app is using your decks; close it (or wait until it is closed) and try again.",
+        _ => "Another deckhand-cli is working on these jobs. Stop it with Ctrl-C first (its jobs continue with `deckhand-cli resume`).",
+    })
 }
 
 struct Reader(Vec<Job>);

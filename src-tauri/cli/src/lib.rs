@@ -3,7 +3,6 @@
 pub mod args;
 pub mod batch;
 pub mod commands;
-pub mod lock;
 pub mod output;
 pub mod progress;
 pub mod providers;

@@ -101,7 +101,7 @@ impl Display {
                 EngineEvent::Notice { message } => {
                     let _ = multi.println(message);
                 }
-                EngineEvent::JobRemoved { .. } => {}
+                EngineEvent::JobRemoved { .. } | EngineEvent::JobsAvailable => {}
             },
         }
     }
@@ -125,7 +125,7 @@ pub fn line_for(ev: &EngineEvent) -> Option<String> {
             None => format!("{}: {}", job.id, state_words(job)),
         }),
         EngineEvent::Notice { message } => Some(message.clone()),
-        EngineEvent::DownloadProgress { .. } | EngineEvent::JobRemoved { .. } => None,
+        EngineEvent::DownloadProgress { .. } | EngineEvent::JobRemoved { .. } | EngineEvent::JobsAvailable => None,
     }
 }
 

@@ -1,38 +1,29 @@
-//! Where the CLI's providers come from: the service address (flag, environment, default) and
-//! the credential (environment, else the system keychain where the app keeps it).
+//! Where the CLI's providers come from. Only the command line's own part is here: the service
+//! address from `--base-url` or the environment, and keys from the environment before the
+//! system keychain where the app keeps them. The rest is the engine's, as in the app: which
+//! keychain account, which credential, the plain-http rule (`connection::resolve`) and which
+//! provider speaks to the service (`providers::connect`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use deckhand_engine::connection::{self, EnvOverrides, ProviderConnection, GAMMA_BASE_URL_ENV, PRESENTON_BASE_URL_ENV};
 use deckhand_engine::jobs::runner::ProviderSource;
-use deckhand_engine::providers::gamma::GammaProvider;
-use deckhand_engine::providers::presenton::{PresentonProvider, SelfHostedAuth};
-use deckhand_engine::providers::{Provider, ProviderKind};
+use deckhand_engine::providers::{self, Provider, ProviderKind};
+use deckhand_engine::settings::{SelfHostedAuthMode, Settings};
 use deckhand_engine::{Error, Secret, SecretAccount, SecretStore};
 use url::Url;
 
 /// The app's identifier: the keychain service under which the app stores keys.
 pub const APP_IDENTIFIER: &str = "app.deckhand.desktop";
 
-pub const GAMMA_DEFAULT_URL: &str = "https://public-api.gamma.app";
-pub const PRESENTON_DEFAULT_URL: &str = "https://api.presenton.ai";
-pub const PRESENTON_SELF_DEFAULT_URL: &str = "http://localhost:5001";
-
-/// How the CLI signs in to one service.
-#[derive(Debug, Clone)]
-pub enum Credential {
-    None,
-    /// Gamma's `X-API-KEY`, Presenton's Bearer key.
-    Key(Secret),
-    /// Self-hosted Presenton's administrator sign-in.
-    Basic { user: String, password: Secret },
-}
-
-#[derive(Debug, Clone)]
-pub struct Connection {
-    pub base: Url,
-    pub credential: Credential,
-}
+pub const GAMMA_KEY_ENV: &str = "DECKHAND_GAMMA_API_KEY";
+pub const PRESENTON_KEY_ENV: &str = "DECKHAND_PRESENTON_API_KEY";
+/// Self-hosted Presenton's Basic sign-in.
+pub const PRESENTON_USER_ENV: &str = "DECKHAND_PRESENTON_USER";
+pub const PRESENTON_PASSWORD_ENV: &str = "DECKHAND_PRESENTON_PASSWORD";
+/// Self-hosted Presenton's Bearer key.
+pub const PRESENTON_SELF_KEY_ENV: &str = "DECKHAND_PRESENTON_SELF_API_KEY";
 
 /// Reads an environment variable; a function so tests can supply their own.
 pub type EnvFn = dyn Fn(&str) -> Option<String> + Send + Sync;
@@ -66,94 +57,109 @@ impl CliProviders {
         Ok(k)
     }
 
-    fn key_from_keychain(&self, account: &SecretAccount) -> Result<Option<Secret>, Error> {
-        self.keychain()?.get(account)
+    /// The address given for `var`'s services: `--base-url`, else the variable.
+    fn address(&self, var: &str) -> Option<String> {
+        self.base_override.as_ref().map(|u| u.to_string()).or_else(|| (self.env)(var).map(|v| v.trim().to_string()))
     }
 
     /// Address and credential for `kind`.
-    pub fn connection(&self, kind: ProviderKind) -> Result<Connection, Error> {
-        let base = self.base_url(kind)?;
-        let env = |k: &str| (self.env)(k);
-        let credential = match kind {
-            ProviderKind::Gamma => Credential::Key(self.required_key(
-                env("DECKHAND_GAMMA_API_KEY"),
-                &SecretAccount::GammaApiKey,
-                "DECKHAND_GAMMA_API_KEY",
-                kind,
-            )?),
-            ProviderKind::Presenton => Credential::Key(self.required_key(
-                env("DECKHAND_PRESENTON_API_KEY"),
-                &SecretAccount::PresentonApiKey,
-                "DECKHAND_PRESENTON_API_KEY",
-                kind,
-            )?),
-            ProviderKind::PresentonSelf => self.self_hosted_credential(&base)?,
-        };
-        Ok(Connection { base, credential })
+    pub fn connection(&self, kind: ProviderKind) -> Result<ProviderConnection, Error> {
+        let env = EnvOverrides { gamma_base_url: self.address(GAMMA_BASE_URL_ENV), presenton_base_url: self.address(PRESENTON_BASE_URL_ENV) };
+        let settings = self.settings(kind, &env);
+        connection::resolve(kind, &settings, &CliSecrets(self), &env).map_err(|e| self.in_cli_words(kind, &settings, e))
     }
 
-    fn base_url(&self, kind: ProviderKind) -> Result<Url, Error> {
-        if let Some(u) = &self.base_override {
-            return Ok(u.clone());
+    /// The settings the engine's rules read, made from the command line's environment.
+    fn settings(&self, kind: ProviderKind, env: &EnvOverrides) -> Settings {
+        let mut settings = Settings::default();
+        if let Some(url) = &env.presenton_base_url {
+            settings.servers.presenton_self.base_url = url.clone();
         }
-        let (var, default) = match kind {
-            ProviderKind::Gamma => ("DECKHAND_GAMMA_BASE_URL", GAMMA_DEFAULT_URL),
-            ProviderKind::Presenton => ("DECKHAND_PRESENTON_BASE_URL", PRESENTON_DEFAULT_URL),
-            ProviderKind::PresentonSelf => ("DECKHAND_PRESENTON_BASE_URL", PRESENTON_SELF_DEFAULT_URL),
-        };
-        let raw = (self.env)(var).unwrap_or_else(|| default.to_string());
-        Url::parse(raw.trim()).map_err(|e| Error::invalid_input("base_url", format!("{var} is not a web address ({e}).")))
+        // An address the person typed for the command line is their confirmation that plain
+        // http to it is meant (the app asks in Settings instead). Bad ones are reported below.
+        for url in [&env.gamma_base_url, &env.presenton_base_url].into_iter().flatten() {
+            let _ = connection::confirm_insecure(&mut settings, url);
+        }
+        if kind != ProviderKind::PresentonSelf {
+            return settings;
+        }
+        // Self-hosted: Basic sign-in from the environment, a Bearer key from the environment,
+        // else the key the app saved for this server, else no sign-in (servers without auth).
+        if let Some(user) = (self.env)(PRESENTON_USER_ENV) {
+            settings.servers.presenton_self.auth = SelfHostedAuthMode::Basic;
+            settings.servers.presenton_self.user = Some(user);
+        } else if (self.env)(PRESENTON_SELF_KEY_ENV).is_some() || self.app_saved_self_hosted_key(&settings) {
+            settings.servers.presenton_self.auth = SelfHostedAuthMode::Bearer;
+        }
+        settings
     }
 
-    fn required_key(&self, from_env: Option<String>, account: &SecretAccount, var: &str, kind: ProviderKind) -> Result<Secret, Error> {
-        if let Some(k) = from_env {
-            return Ok(Secret::new(k.trim()));
-        }
-        let missing = || Error::Auth {
-            message: format!(
-                "No {} API key is set. Save it in the Deckhand app, or set {var} for the command line.",
-                kind.display_name()
-            ),
-            details: Default::default(),
-        };
-        match self.key_from_keychain(account) {
-            Ok(Some(k)) => Ok(k),
-            Ok(None) => Err(missing()),
-            Err(e) => Err(Error::keychain(format!("{} Or set {var} for the command line.", e.message()))),
+    /// Whether the app saved a Bearer key for this self-hosted server. A keychain that cannot
+    /// be read means "no": servers without sign-in must work without one.
+    fn app_saved_self_hosted_key(&self, settings: &Settings) -> bool {
+        let mut bearer = settings.clone();
+        bearer.servers.presenton_self.auth = SelfHostedAuthMode::Bearer;
+        match connection::secret_account(ProviderKind::PresentonSelf, &bearer) {
+            Ok(Some(account)) => self.keychain().and_then(|k| k.get(&account)).is_ok_and(|k| k.is_some()),
+            _ => false,
         }
     }
 
-    /// Self-hosted: Basic from the environment, a Bearer key from the environment, else what
-    /// the app saved for this server's origin, else no sign-in (servers without auth).
-    fn self_hosted_credential(&self, base: &Url) -> Result<Credential, Error> {
-        let env = |k: &str| (self.env)(k);
-        if let Some(user) = env("DECKHAND_PRESENTON_USER") {
-            let password = match env("DECKHAND_PRESENTON_PASSWORD") {
-                Some(p) => Secret::new(p),
-                None => {
-                    let account = SecretAccount::PresentonSelfPassword { origin: origin(base), user: user.clone() };
-                    self.key_from_keychain(&account)?.ok_or_else(|| Error::Auth {
-                        message: format!("No password for {user} is set. Set DECKHAND_PRESENTON_PASSWORD, or save it in the Deckhand app."),
-                        details: Default::default(),
-                    })?
-                }
-            };
-            return Ok(Credential::Basic { user, password });
-        }
-        if let Some(k) = env("DECKHAND_PRESENTON_SELF_API_KEY") {
-            return Ok(Credential::Key(Secret::new(k.trim())));
-        }
-        // Not configured for the CLI: use what the app saved, if the keychain is there.
-        match self.keychain().and_then(|k| k.get(&SecretAccount::PresentonSelfKey { origin: origin(base) })) {
-            Ok(Some(k)) => Ok(Credential::Key(k)),
-            _ => Ok(Credential::None),
+    /// The engine's sentences name the app's Settings; on the command line the environment
+    /// variables are the other way.
+    fn in_cli_words(&self, kind: ProviderKind, settings: &Settings, e: Error) -> Error {
+        let name = kind.display_name();
+        let key_var = match kind {
+            ProviderKind::Gamma => GAMMA_KEY_ENV,
+            ProviderKind::Presenton => PRESENTON_KEY_ENV,
+            ProviderKind::PresentonSelf if settings.servers.presenton_self.auth == SelfHostedAuthMode::Basic => PRESENTON_PASSWORD_ENV,
+            ProviderKind::PresentonSelf => PRESENTON_SELF_KEY_ENV,
+        };
+        match e {
+            Error::Auth { details, .. } => {
+                let message = match &settings.servers.presenton_self.user {
+                    Some(user) if kind == ProviderKind::PresentonSelf => {
+                        format!("No password for {user} is set. Set {key_var}, or save it in the Deckhand app.")
+                    }
+                    _ => format!("No {name} API key is set. Save it in the Deckhand app, or set {key_var} for the command line."),
+                };
+                Error::Auth { message, details }
+            }
+            Error::Keychain { message, details } => Error::Keychain { message: format!("{message} Or set {key_var} for the command line."), details },
+            Error::InvalidInput { message, details, .. } => {
+                let var = if kind == ProviderKind::Gamma { GAMMA_BASE_URL_ENV } else { PRESENTON_BASE_URL_ENV };
+                let source = if self.base_override.is_some() { "--base-url" } else { var };
+                Error::InvalidInput { message: format!("{source}: {message}"), field: Some("base_url".into()), details }
+            }
+            other => other,
         }
     }
 }
 
-/// `http://host:port`, the keychain's key for a self-hosted server (as the app stores it).
-pub fn origin(url: &Url) -> String {
-    url.origin().ascii_serialization()
+/// Keys from the environment first, then the system keychain.
+struct CliSecrets<'a>(&'a CliProviders);
+
+impl SecretStore for CliSecrets<'_> {
+    fn get(&self, account: &SecretAccount) -> Result<Option<Secret>, Error> {
+        let from_env = match account {
+            SecretAccount::GammaApiKey => (self.0.env)(GAMMA_KEY_ENV).map(|k| Secret::new(k.trim())),
+            SecretAccount::PresentonApiKey => (self.0.env)(PRESENTON_KEY_ENV).map(|k| Secret::new(k.trim())),
+            SecretAccount::PresentonSelfKey { .. } => (self.0.env)(PRESENTON_SELF_KEY_ENV).map(|k| Secret::new(k.trim())),
+            SecretAccount::PresentonSelfPassword { .. } => (self.0.env)(PRESENTON_PASSWORD_ENV).map(Secret::new),
+        };
+        match from_env {
+            Some(secret) => Ok(Some(secret)),
+            None => self.0.keychain()?.get(account),
+        }
+    }
+
+    fn set(&self, _: &SecretAccount, _: &Secret) -> Result<(), Error> {
+        Err(Error::internal("the command line does not change saved keys"))
+    }
+
+    fn delete(&self, _: &SecretAccount) -> Result<(), Error> {
+        Err(Error::internal("the command line does not change saved keys"))
+    }
 }
 
 impl ProviderSource for CliProviders {
@@ -162,39 +168,16 @@ impl ProviderSource for CliProviders {
         if let Some(p) = built.get(&kind) {
             return Ok(p.clone());
         }
-        let p = construct_provider(kind, self.connection(kind)?)?;
+        let p = providers::connect(&self.connection(kind)?)?;
         built.insert(kind, p.clone());
         Ok(p)
     }
 }
 
-/// Builds the concrete provider for a resolved connection.
-fn construct_provider(kind: ProviderKind, conn: Connection) -> Result<Arc<dyn Provider>, Error> {
-    let Connection { base, credential } = conn;
-    let missing_key = || Error::internal("no API key was resolved for this service");
-    Ok(match kind {
-        ProviderKind::Gamma => match credential {
-            Credential::Key(key) => Arc::new(GammaProvider::new(base, key)?),
-            _ => return Err(missing_key()),
-        },
-        ProviderKind::Presenton => match credential {
-            Credential::Key(key) => Arc::new(PresentonProvider::hosted(base, key)?),
-            _ => return Err(missing_key()),
-        },
-        ProviderKind::PresentonSelf => {
-            let auth = match credential {
-                Credential::None => SelfHostedAuth::None,
-                Credential::Key(key) => SelfHostedAuth::Bearer(key),
-                Credential::Basic { user, password } => SelfHostedAuth::Basic { user, password },
-            };
-            Arc::new(PresentonProvider::self_hosted(base, auth)?)
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deckhand_engine::connection::Credentials;
     use deckhand_engine::secrets::MemorySecretStore;
 
     fn source(vars: &[(&str, &str)], store: Option<MemorySecretStore>) -> CliProviders {
@@ -208,7 +191,7 @@ mod tests {
         let s = source(&[("DECKHAND_GAMMA_API_KEY", " sk-gamma-1 "), ("DECKHAND_GAMMA_BASE_URL", "http://127.0.0.1:9/")], None);
         let c = s.connection(ProviderKind::Gamma).unwrap();
         assert_eq!(c.base.as_str(), "http://127.0.0.1:9/");
-        assert!(matches!(c.credential, Credential::Key(ref k) if k.expose() == "sk-gamma-1"));
+        assert_eq!(c.credentials, Credentials::ApiKey(Secret::new("sk-gamma-1")));
     }
 
     #[test]
@@ -218,10 +201,10 @@ mod tests {
         let s = source(&[], Some(store));
         let c = s.connection(ProviderKind::Presenton).unwrap();
         assert_eq!(c.base.as_str(), "https://api.presenton.ai/");
-        assert!(matches!(c.credential, Credential::Key(ref k) if k.expose() == "sk-presenton-abcd"));
+        assert_eq!(c.credentials, Credentials::ApiKey(Secret::new("sk-presenton-abcd")));
         let e = s.connection(ProviderKind::Gamma).unwrap_err();
         assert_eq!(e.kind(), "auth");
-        assert!(e.message().contains("DECKHAND_GAMMA_API_KEY"));
+        assert_eq!(e.message(), "No Gamma API key is set. Save it in the Deckhand app, or set DECKHAND_GAMMA_API_KEY for the command line.");
     }
 
     #[test]
@@ -229,15 +212,24 @@ mod tests {
         let s = source(&[("DECKHAND_PRESENTON_USER", "admin"), ("DECKHAND_PRESENTON_PASSWORD", "pw")], None);
         let c = s.connection(ProviderKind::PresentonSelf).unwrap();
         assert_eq!(c.base.as_str(), "http://localhost:5001/");
-        assert!(matches!(c.credential, Credential::Basic { ref user, ref password } if user == "admin" && password.expose() == "pw"));
+        assert_eq!(c.credentials, Credentials::Basic { user: "admin".into(), password: Secret::new("pw") });
 
+        let s = source(&[("DECKHAND_PRESENTON_USER", "admin")], Some(MemorySecretStore::default()));
+        let e = s.connection(ProviderKind::PresentonSelf).unwrap_err();
+        assert_eq!(e.message(), "No password for admin is set. Set DECKHAND_PRESENTON_PASSWORD, or save it in the Deckhand app.");
+
+        // The Bearer key the app saved for this server's origin; plain http to a typed
+        // address is the person's own choice.
         let store = MemorySecretStore::default();
         store.set(&SecretAccount::PresentonSelfKey { origin: "http://deck.lan:5001".into() }, &Secret::new("k")).unwrap();
         let s = source(&[("DECKHAND_PRESENTON_BASE_URL", "http://deck.lan:5001")], Some(store));
-        assert!(matches!(s.connection(ProviderKind::PresentonSelf).unwrap().credential, Credential::Key(ref k) if k.expose() == "k"));
+        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap().credentials, Credentials::Bearer(Secret::new("k")));
+
+        let s = source(&[("DECKHAND_PRESENTON_SELF_API_KEY", " sk-self ")], Some(MemorySecretStore::default()));
+        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap().credentials, Credentials::Bearer(Secret::new("sk-self")));
 
         let s = source(&[], Some(MemorySecretStore::default()));
-        assert!(matches!(s.connection(ProviderKind::PresentonSelf).unwrap().credential, Credential::None));
+        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap().credentials, Credentials::None);
     }
 
     #[test]
@@ -245,15 +237,18 @@ mod tests {
         let s = CliProviders::with(
             Some(Url::parse("http://127.0.0.1:7/").unwrap()),
             Box::new(|k| (k == "DECKHAND_GAMMA_API_KEY").then(|| "k".to_string())),
-            None,
+            Some(Arc::new(MemorySecretStore::default())),
         );
         assert_eq!(s.connection(ProviderKind::Gamma).unwrap().base.as_str(), "http://127.0.0.1:7/");
-        assert_eq!(origin(&Url::parse("http://127.0.0.1:7/x").unwrap()), "http://127.0.0.1:7");
+        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap().base.as_str(), "http://127.0.0.1:7/");
+        assert_eq!(s.provider(ProviderKind::Gamma).unwrap().kind(), ProviderKind::Gamma, "built by the engine's connect");
     }
 
     #[test]
     fn bad_addresses_are_bad_input() {
-        let s = source(&[("DECKHAND_PRESENTON_BASE_URL", "not a url")], None);
-        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap_err().kind(), "invalid_input");
+        let s = source(&[("DECKHAND_PRESENTON_BASE_URL", "not a url")], Some(MemorySecretStore::default()));
+        let e = s.connection(ProviderKind::PresentonSelf).unwrap_err();
+        assert_eq!(e.kind(), "invalid_input");
+        assert!(e.message().starts_with("DECKHAND_PRESENTON_BASE_URL: "), "{}", e.message());
     }
 }

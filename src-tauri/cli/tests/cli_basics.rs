@@ -6,20 +6,24 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME};
+use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ProviderKind, RemoteJob};
 use deckhand_engine::Error;
 use serde_json::Value;
 
 fn cli(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deckhand-cli"))
-        .args(args)
+    cli_command(data, args).output().expect("the CLI runs")
+}
+
+fn cli_command(data: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_deckhand-cli"));
+    c.args(args)
         .env("DECKHAND_DATA_DIR", data)
         .env("DECKHAND_GAMMA_API_KEY", "test-key-not-real")
         .env_remove("DECKHAND_PRESENTON_API_KEY")
-        .current_dir(data)
-        .output()
-        .expect("the CLI runs")
+        .current_dir(data);
+    c
 }
 
 fn stdout_json(o: &Output) -> Value {
@@ -167,18 +171,62 @@ fn a_job_interrupted_mid_submit_needs_attention_after_a_restart() {
     assert_eq!(v["error"]["kind"], "submit_uncertain");
 }
 
-#[test]
-fn while_another_cli_works_list_reads_and_cancel_refuses() {
+/// A data folder whose journal holds one running job "j-run", locked by `holder`.
+fn running_job_held_by(holder: Holder) -> (tempfile::TempDir, DataLock) {
     let dir = tempfile::tempdir().unwrap();
     let mut running = job("j-run", JobState::Running);
     running.remote = Some(RemoteJob { id: "gen-3".into(), file_id: None });
     write_journal(dir.path(), vec![running]);
-    let _held = deckhand_cli::lock::DataLock::try_acquire(dir.path()).unwrap().expect("the lock is free");
+    let lock = DataLock::try_acquire(dir.path(), holder).unwrap().expect("the lock is free");
+    (dir, lock)
+}
+
+#[test]
+fn while_another_cli_works_list_reads_and_cancel_refuses() {
+    let (dir, _held) = running_job_held_by(Holder::Cli);
     let o = cli(dir.path(), &["--json", "list"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout_json(&o)[0]["state"], "running");
     let o = cli(dir.path(), &["--json", "cancel", "j-run"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stdout_json(&o)["error"]["kind"], "journal");
+    assert_eq!(stdout_json(&o)["error"]["kind"], "in_use");
+    assert!(stdout_json(&o)["error"]["message"].as_str().unwrap().contains("Another deckhand-cli"));
     assert_eq!(journal_jobs(dir.path())[0].state, JobState::Running, "nothing changed");
+}
+
+#[test]
+fn while_the_app_holds_the_decks_the_cli_says_so_and_refuses_or_waits() {
+    // As the app holds it, for its whole life.
+    let (dir, app) = running_job_held_by(Holder::App);
+    let o = cli(dir.path(), &["--json", "list"]);
+    assert_eq!((o.status.code(), stdout_json(&o)[0]["state"].as_str()), (Some(0), Some("running")), "reading needs no lock");
+
+    let o = cli(dir.path(), &["cancel", "j-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(said.trim(), "deckhand-cli: The Deckhand app is using your decks; close it (or wait until it is closed) and try again.");
+    assert_eq!(journal_jobs(dir.path())[0].state, JobState::Running, "nothing changed");
+
+    // A command that waits says why once, then carries on when the app is closed.
+    let child = cli_command(dir.path(), &["download", "j-none"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(DataLock::try_acquire(dir.path(), Holder::Cli).unwrap().is_none(), "still held by the app");
+    drop(app);
+    let o = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.starts_with("The Deckhand app is using your decks; close it, or wait here until it is closed.\n"), "{said}");
+    // It got the folder once the app let go, and went on (to find no such job).
+    assert!(said.contains("There is no job j-none"), "{said}");
+}
+
+#[test]
+fn by_default_the_cli_uses_the_apps_data_folder() {
+    // Tauri's app_data_dir is the OS data folder joined with the app identifier; the CLI joins
+    // the same folder with APP_IDENTIFIER. Same journal, so the two share one lock.
+    let conf: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tauri.conf.json")).unwrap()).unwrap();
+    assert_eq!(conf["identifier"], deckhand_cli::providers::APP_IDENTIFIER);
 }

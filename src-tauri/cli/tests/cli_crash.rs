@@ -5,7 +5,8 @@
 //! * no job is lost: a deck the fake server was asked for has a job in the journal;
 //! * nothing is paid twice: the fake received each deck's submit at most once;
 //! * no partial or corrupt file sits under a final name: every non-`.part` file is a whole deck
-//!   and belongs to a job;
+//!   and belongs to a job, and a done job has exactly one (no second copy after a kill between
+//!   naming the file and journaling `done`);
 //! * after the last `resume`, every job is done, or needs attention because it was killed
 //!   while its submit was on the way.
 //!
@@ -86,8 +87,6 @@ struct Tally {
     done: usize,
     needs_attention: usize,
     never_journaled: usize,
-    /// Whole files left beside the job's own by a kill between naming and journaling.
-    extra_copies: usize,
     /// Where each kill found the job, as its journal said just after the kill.
     killed_in: std::collections::BTreeMap<String, usize>,
 }
@@ -173,16 +172,15 @@ async fn kill_9_at_random_moments_loses_nothing_and_pays_once() {
         }
         let format = deckhand_engine::providers::ExportFormat::parse(plan.format).unwrap();
         let owned = jobs.first().and_then(|j| j.file.clone());
-        for f in final_files(&place.out()) {
-            check_file(&f, format).unwrap_or_else(|e| panic!("{ctx}: {} under a final name is not a whole deck: {e}", f.display()));
-            if Some(&f) != owned.as_ref() {
-                // Killed after the file got its name but before the journal said so: the
-                // resumed job downloads again under "(2)". A whole, extra copy; possible only
-                // when a kill found the job downloading.
-                assert!(killed_in.iter().any(|k| k == "downloading"), "{ctx}: a file no job owns: {}", f.display());
-                tally.extra_copies += 1;
-            }
+        // Exactly one deck per job: a kill between "the file got its name" and "the journal
+        // says done" must not lead to a second copy, since the name is journaled first.
+        let finals = final_files(&place.out());
+        for f in &finals {
+            check_file(f, format).unwrap_or_else(|e| panic!("{ctx}: {} under a final name is not a whole deck: {e}", f.display()));
+            assert_eq!(Some(f), owned.as_ref(), "{ctx}: a file no job owns (a second copy?): {finals:?}");
         }
+        let expected = usize::from(jobs.first().is_some_and(|j| j.state == JobState::Done));
+        assert_eq!(finals.len(), expected, "{ctx}: {finals:?}");
     }
     let secs = started.elapsed().as_secs_f64();
     println!("crash test, seed {seed}: {RUNS} runs in {secs:.1} s: {tally:?}; submits received {}", submits.values().sum::<usize>());

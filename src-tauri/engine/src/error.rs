@@ -105,6 +105,9 @@ error_enum! {
     Cancelled => "cancelled" {},
     /// The job journal could not be read or written.
     Journal => "journal" {},
+    /// Another Deckhand (the app, or the command line) is working on the jobs of this data
+    /// folder; this one waits for it rather than write over its changes.
+    InUse => "in_use" {},
     /// A bug or an answer we cannot understand.
     Internal => "internal" {},
 }
@@ -142,6 +145,10 @@ impl Error {
 
     pub fn journal(message: impl Into<String>) -> Self {
         Error::Journal { message: message.into(), details: Details::default() }
+    }
+
+    pub fn in_use(message: impl Into<String>) -> Self {
+        Error::InUse { message: message.into(), details: Details::default() }
     }
 
     pub fn keychain(message: impl Into<String>) -> Self {

@@ -16,6 +16,8 @@ pub enum EngineEvent {
     JobRemoved { job_id: String },
     /// Something the person should know that belongs to no job (a journal set aside, …).
     Notice { message: String },
+    /// The job list can be read now (it could not while another Deckhand held it): fetch it.
+    JobsAvailable,
 }
 
 pub trait EventSink: Send + Sync {

@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use deckhand_engine::jobs::download::{download_to, download_with, DownloadOptions};
+use deckhand_engine::jobs::download::{download_to, Download, DownloadOptions};
 use deckhand_engine::jobs::content_check;
 use deckhand_engine::providers::ExportFormat;
 use deckhand_engine::Error;
@@ -95,7 +95,7 @@ async fn fetch(base: &str, path: &str) -> reqwest::Response {
 async fn dl(base: &str, path: &str, dir: &Path, name: &str, format: ExportFormat) -> Result<PathBuf, Error> {
     let cancel = CancellationToken::new();
     let opts = DownloadOptions { stall_timeout: Duration::from_millis(700) };
-    download_with(fetch(base, path).await, dir, name, format, &cancel, &mut |_, _| {}, opts).await
+    Download { dir, base_name: name, format, cancel: &cancel, options: opts }.save(fetch(base, path).await, &mut |_, _| {}).await
 }
 
 fn names_in(dir: &Path) -> Vec<String> {

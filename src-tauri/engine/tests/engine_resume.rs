@@ -6,6 +6,7 @@ mod support;
 use std::fs;
 
 use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME, JOURNAL_VERSION};
+use deckhand_engine::jobs::saving::{fingerprint, Saving};
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ExportFormat, ProviderKind, RemoteJob};
 use deckhand_engine::EngineEvent;
@@ -178,4 +179,123 @@ async fn learned_durations_survive_a_restart_and_give_a_typical_time() {
     h.reopen(|_| {});
     assert_eq!(h.engine.typical_duration(ProviderKind::Gamma, None), Some(typical));
     assert_eq!(h.engine.typical_duration(ProviderKind::Presenton, None), None);
+}
+
+/// The journal as it stands at the instant between "the file got its name" and "the job is
+/// done": the fetched deck, its fingerprint and its final name were journaled, then the
+/// process died.
+fn crashed_while_naming(out: &std::path::Path) -> (Harness, Saving) {
+    let part = out.join("Crash.pdf.part");
+    fs::write(&part, pdf_bytes()).unwrap();
+    let (size, sha256) = fingerprint(&part).unwrap();
+    let saving = Saving { part, path: out.join("Crash.pdf"), base: "Crash".into(), size, sha256 };
+    let mut job = job_in(JobState::Downloading, Some("r-dl"), out);
+    job.saving = Some(saving.clone());
+    (crashed_with(job), saving)
+}
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+async fn resumed(h: &mut Harness) -> Job {
+    h.reopen(|_| {});
+    h.engine.resume_all();
+    h.wait("j0000000001-aaaaaa").await
+}
+
+#[tokio::test(start_paused = true)]
+async fn killed_after_the_file_got_its_name_the_job_is_done_with_that_one_file() {
+    let out = tempfile::tempdir().unwrap();
+    let (mut h, saving) = crashed_while_naming(out.path());
+    // Claimed (hard link), the .part removed, `done` never journaled.
+    fs::hard_link(&saving.part, &saving.path).unwrap();
+    fs::remove_file(&saving.part).unwrap();
+    let done = resumed(&mut h).await;
+    assert_eq!(done.state, JobState::Done, "{done:?}");
+    assert_eq!(done.file.as_deref(), Some(saving.path.as_path()));
+    assert_eq!(done.saving, None);
+    assert_eq!(files_in(out.path()), vec!["Crash.pdf"]);
+    let calls = h.fake.calls.lock().unwrap();
+    assert_eq!((calls.refreshes, calls.downloads, calls.submits.len(), calls.statuses.len()), (0, 0, 0, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn killed_between_link_and_unlink_the_stray_part_goes_and_one_file_stays() {
+    let out = tempfile::tempdir().unwrap();
+    let (mut h, saving) = crashed_while_naming(out.path());
+    fs::hard_link(&saving.part, &saving.path).unwrap();
+    let done = resumed(&mut h).await;
+    assert_eq!(done.state, JobState::Done, "{done:?}");
+    assert_eq!(files_in(out.path()), vec!["Crash.pdf"]);
+    assert_eq!(fs::read(&saving.path).unwrap(), pdf_bytes());
+    assert_eq!(h.fake.calls.lock().unwrap().downloads, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn killed_after_journaling_the_name_but_before_taking_it_the_checked_part_is_named() {
+    let out = tempfile::tempdir().unwrap();
+    let (mut h, saving) = crashed_while_naming(out.path());
+    let done = resumed(&mut h).await;
+    assert_eq!(done.state, JobState::Done, "{done:?}");
+    assert_eq!(done.file.as_deref(), Some(saving.path.as_path()));
+    assert_eq!(files_in(out.path()), vec!["Crash.pdf"]);
+    let calls = h.fake.calls.lock().unwrap();
+    assert_eq!((calls.refreshes, calls.downloads), (0, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_file_someone_else_put_under_the_journaled_name_is_never_taken() {
+    let out = tempfile::tempdir().unwrap();
+    let (mut h, saving) = crashed_while_naming(out.path());
+    // The .part is gone and a whole PDF of exactly the journaled size stands under the name,
+    // but its bytes differ: a person's file, not this job's.
+    fs::remove_file(&saving.part).unwrap();
+    let mut theirs = pdf_bytes();
+    let at = theirs.len() / 2;
+    theirs[at] ^= 0x20;
+    fs::write(&saving.path, &theirs).unwrap();
+    let done = resumed(&mut h).await;
+    assert_eq!(done.state, JobState::Done, "{done:?}");
+    assert_eq!(done.file.as_deref(), Some(out.path().join("Crash (2).pdf").as_path()));
+    assert_eq!(fs::read(&saving.path).unwrap(), theirs, "their file is untouched");
+    assert_eq!(files_in(out.path()), vec!["Crash (2).pdf", "Crash.pdf"]);
+    assert_eq!(h.fake.calls.lock().unwrap().downloads, 1, "downloaded again, since nothing was provably ours");
+}
+
+/// Records, at each journaled change that names a file, whether that name was still free.
+#[derive(Default)]
+struct NameWatch(std::sync::Mutex<Vec<(std::path::PathBuf, bool)>>);
+
+impl deckhand_engine::EventSink for NameWatch {
+    fn emit(&self, event: EngineEvent) {
+        if let EngineEvent::JobChanged { job } = event {
+            if let Some(s) = &job.saving {
+                self.0.lock().unwrap().push((s.path.clone(), s.path.exists()));
+            }
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_final_name_is_journaled_while_still_free_and_before_the_file_takes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    // Another file already has the first name.
+    fs::write(out.join("Deck named.pdf"), b"mine").unwrap();
+    let fake = FakeProvider::new();
+    let watch = std::sync::Arc::new(NameWatch::default());
+    let config = deckhand_engine::jobs::EngineConfig::new(dir.path().join("data"));
+    let engine = deckhand_engine::jobs::Engine::open(config, std::sync::Arc::new(FakeSource(fake.clone())), watch.clone()).unwrap();
+    let req = DeckRequest { content: "x".into(), title: Some("Deck named".into()), format: ExportFormat::Pdf, ..Default::default() };
+    let job = engine.submit(ProviderKind::Gamma, req, out.clone()).await.unwrap();
+    let done = tokio::time::timeout(std::time::Duration::from_secs(3600), engine.wait(&job.id)).await.unwrap().unwrap();
+    assert_eq!(done.state, JobState::Done);
+    assert_eq!(done.file.as_deref(), Some(out.join("Deck named (2).pdf").as_path()));
+    assert_eq!(*watch.0.lock().unwrap(), vec![(out.join("Deck named (2).pdf"), false)], "journaled once, while the name was free");
+    let on_disk = Journal::open(&dir.path().join("data"), 2).unwrap().1.data.jobs;
+    assert_eq!(on_disk[0].saving, None, "cleared with `done`");
 }

@@ -12,7 +12,7 @@ use tauri_plugin_opener::OpenerExt;
 use crate::jobs::Jobs;
 
 fn finished_file(jobs: &Jobs, id: &str) -> Result<PathBuf, Error> {
-    let file = jobs.engine.job(id).and_then(|j| j.file);
+    let file = jobs.current()?.job(id).and_then(|j| j.file);
     match file {
         Some(f) if f.exists() => Ok(f),
         Some(f) => Err(Error::disk(format!("{} is no longer there; it may have been moved or deleted.", f.display()))),
@@ -41,7 +41,7 @@ pub fn show_in_folder<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: 
 
 #[tauri::command]
 pub fn open_editor<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
-    let url = jobs.engine.job(&id).and_then(|j| j.edit_url).ok_or_else(|| Error::invalid_input("id", "This deck has no editor link."))?;
+    let url = jobs.current()?.job(&id).and_then(|j| j.edit_url).ok_or_else(|| Error::invalid_input("id", "This deck has no editor link."))?;
     open_web_link(&app, &url)
 }
 

@@ -32,39 +32,41 @@ pub async fn submit_deck(
     let out = out_dir.filter(|d| !d.trim().is_empty()).map(PathBuf::from).unwrap_or_else(|| state.save_folder());
     // The default folder (Documents/Deckhand) may not exist yet; a chosen one should.
     std::fs::create_dir_all(&out).map_err(|e| Error::disk(format!("Deckhand could not create the folder {}: {e}", out.display())))?;
-    jobs.engine.submit(kind, request, out).await
+    jobs.engine().await?.submit(kind, request, out).await
 }
 
+/// Waits briefly at start while the engine opens; refuses with `in_use` while another
+/// Deckhand holds the decks.
 #[tauri::command]
-pub fn list_jobs(jobs: State<'_, Jobs>) -> Vec<Job> {
-    jobs.engine.jobs()
+pub async fn list_jobs(jobs: State<'_, Jobs>) -> Result<Vec<Job>, Error> {
+    Ok(jobs.engine().await?.jobs())
 }
 
 #[tauri::command]
 pub async fn cancel_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine.cancel(&id).await
+    jobs.engine().await?.cancel(&id).await
 }
 
 #[tauri::command]
 pub async fn retry_download(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine.retry_download(&id).await
+    jobs.engine().await?.retry_download(&id).await
 }
 
 #[tauri::command]
 pub async fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine.check_again(&id).await
+    jobs.engine().await?.check_again(&id).await
 }
 
 /// Make the deck again as a new job (only ever when the person asks).
 #[tauri::command]
 pub async fn retry_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine.retry_as_new(&id).await
+    jobs.engine().await?.retry_as_new(&id).await
 }
 
 /// Remove from the list; the file stays where it is.
 #[tauri::command]
 pub async fn remove_job(jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
-    jobs.engine.remove(&id).await
+    jobs.engine().await?.remove(&id).await
 }
 
 #[derive(Debug, Serialize)]
@@ -74,6 +76,6 @@ pub struct TypicalDuration {
 
 #[tauri::command]
 pub fn typical_duration(jobs: State<'_, Jobs>, provider: String, slides: Option<u32>) -> Result<TypicalDuration, Error> {
-    let d = jobs.engine.typical_duration(parse_provider(&provider)?, slides);
+    let d = jobs.current()?.typical_duration(parse_provider(&provider)?, slides);
     Ok(TypicalDuration { seconds: d.as_ref().map(Duration::as_secs) })
 }

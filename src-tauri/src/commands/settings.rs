@@ -5,8 +5,9 @@ use deckhand_engine::connection;
 use deckhand_engine::settings::Settings;
 use deckhand_engine::Error;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::jobs::Jobs;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -21,9 +22,15 @@ pub fn get_settings(state: State<'_, AppState>) -> SettingsView {
     SettingsView { settings: state.settings.get(), notice: state.settings.notice() }
 }
 
+/// Saves the whole settings; "decks at once" applies to the running engine at once.
 #[tauri::command(async)]
-pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, Error> {
-    state.settings.save(settings)
+pub fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, settings: Settings) -> Result<Settings, Error> {
+    let saved = state.settings.save(settings)?;
+    // Absent in tests that build the app without an engine.
+    if let Some(jobs) = app.try_state::<Jobs>() {
+        jobs.apply_concurrency(&saved);
+    }
+    Ok(saved)
 }
 
 #[tauri::command(async)]

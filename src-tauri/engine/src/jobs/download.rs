@@ -2,7 +2,7 @@
 //! file next to its final place, check what arrived is the deck asked for, fsync, then give it
 //! its final name without ever overwriting a file — `Deck.pptx`, `Deck (2).pptx`, … A failure
 //! at any step removes the partial file and leaves everything else as it was, so the caller
-//! can simply try again.
+//! can simply try again. The job engine journals the name before claiming it (`saving.rs`).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{Details, Error};
 use crate::jobs::content_check::{self, excerpt, looks_expired};
 use crate::jobs::file_names::{numbered_name, sanitize_base, MAX_CANDIDATES};
+use crate::jobs::saving::Fingerprint;
 use crate::providers::http::{request_id, retry_after};
 use crate::providers::ExportFormat;
 
@@ -46,19 +47,67 @@ pub async fn download_to(
     cancel: &CancellationToken,
     progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
 ) -> Result<PathBuf, Error> {
-    download_with(resp, dir, base_name, format, cancel, progress, DownloadOptions::default()).await
+    Download { dir, base_name, format, cancel, options: DownloadOptions::default() }.save(resp, progress).await
 }
 
-/// [`download_to`] with explicit options.
-pub async fn download_with(
-    resp: reqwest::Response,
-    dir: &Path,
-    base_name: &str,
-    format: ExportFormat,
-    cancel: &CancellationToken,
-    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
-    options: DownloadOptions,
-) -> Result<PathBuf, Error> {
+/// One file to fetch: where, under which name, in which format.
+pub struct Download<'a> {
+    pub dir: &'a Path,
+    /// The title the file is named after (sanitized here).
+    pub base_name: &'a str,
+    pub format: ExportFormat,
+    pub cancel: &'a CancellationToken,
+    pub options: DownloadOptions,
+}
+
+impl Download<'_> {
+    /// Fetches the file and gives it its final name ([`claim_final_name`]).
+    pub async fn save(&self, resp: reqwest::Response, progress: &mut (dyn FnMut(u64, Option<u64>) + Send)) -> Result<PathBuf, Error> {
+        let fetched = self.fetch(resp, progress).await?;
+        let (part, dir, base, ext) = (fetched.part.clone(), self.dir.to_path_buf(), fetched.base.clone(), self.format.extension());
+        let final_path = tokio::task::spawn_blocking(move || claim_final_name(&part, &dir, &base, ext))
+            .await
+            .map_err(|e| Error::internal(format!("naming the file stopped unexpectedly: {e}")))??;
+        fetched.claimed();
+        Ok(final_path)
+    }
+
+    /// Streams `resp` into a new `.part` in the folder, checks it is a whole file of the
+    /// format, fsyncs it. The final name is given separately ([`Download::save`], or the job's
+    /// journaled claim).
+    pub async fn fetch(&self, resp: reqwest::Response, progress: &mut (dyn FnMut(u64, Option<u64>) + Send)) -> Result<Fetched, Error> {
+        fetch_part(self, resp, progress).await
+    }
+}
+
+/// A whole, checked and synced `.part`, not yet under its final name. Dropping it removes
+/// the `.part`; [`Fetched::claimed`] once the file has its name.
+pub struct Fetched {
+    pub part: PathBuf,
+    /// The sanitized base name the final name is made from.
+    pub base: String,
+    pub size: u64,
+    /// Lower-case hex SHA-256, computed while the bytes arrived.
+    pub sha256: String,
+    guard: PartGuard,
+}
+
+impl Fetched {
+    /// A `.part` left by an earlier run whose fingerprint was journaled and checked again.
+    pub fn recovered(part: PathBuf, base: String, size: u64, sha256: String) -> Fetched {
+        Fetched { guard: PartGuard(Some(part.clone())), part, base, size, sha256 }
+    }
+
+    /// The `.part` is gone (linked then removed, or renamed). Its name may already belong to
+    /// another download of the same title, so nothing may be removed any more.
+    pub fn claimed(mut self) {
+        self.guard.0 = None;
+    }
+}
+
+/// [`Download::fetch`].
+async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (dyn FnMut(u64, Option<u64>) + Send)) -> Result<Fetched, Error> {
+    let Download { dir, base_name, format, cancel, options } = *d;
     if !resp.status().is_success() {
         return Err(status_error(resp, options.stall_timeout).await);
     }
@@ -67,11 +116,12 @@ pub async fn download_with(
     let base = sanitize_base(base_name);
     let ext = format.extension();
     let (part_path, mut file) = create_part(dir, &base, ext).await?;
-    let mut guard = PartGuard(Some(part_path.clone()));
+    let guard = PartGuard(Some(part_path.clone()));
 
     let total = resp.content_length();
     progress(0, total);
     let mut received: u64 = 0;
+    let mut fingerprint = Fingerprint::default();
     let mut stream = resp.bytes_stream();
     loop {
         let next = tokio::select! {
@@ -98,6 +148,7 @@ pub async fn download_with(
             _ = cancel.cancelled() => return Err(Error::cancelled()),
             r = file.write_all(&chunk) => r.map_err(|e| disk_error(&e, dir))?,
         }
+        fingerprint.update(&chunk);
         received += chunk.len() as u64;
         progress(received, total);
     }
@@ -118,23 +169,20 @@ pub async fn download_with(
         return Err(Error::cancelled());
     }
 
-    // Checking and naming touch only the disk: done off the async threads.
-    let dir_owned = dir.to_path_buf();
-    let final_path = tokio::task::spawn_blocking(move || -> Result<PathBuf, Error> {
-        content_check::check_file(&part_path, format).map_err(|mut e| {
+    // Checking touches only the disk: done off the async threads.
+    let part = part_path.clone();
+    tokio::task::spawn_blocking(move || {
+        content_check::check_file(&part, format).map_err(|mut e| {
             let d = e.details_mut();
             d.status = d.status.or(details.status);
             d.request_id = d.request_id.take().or(details.request_id);
             e
-        })?;
-        claim_final_name(&part_path, &dir_owned, &base, ext)
+        })
     })
     .await
     .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
-    // The .part is gone (linked then removed, or renamed). Its name may already belong to
-    // another download of the same title, so the guard must not remove anything now.
-    guard.0 = None;
-    Ok(final_path)
+    let (size, sha256) = fingerprint.finish();
+    Ok(Fetched { part: part_path, base, size, sha256, guard })
 }
 
 /// Removes the partial file when the download fails, is cancelled or its future is dropped.
@@ -197,39 +245,53 @@ fn is_abandoned(part: &Path) -> bool {
         .is_some_and(|age| age > ABANDONED_PART_AGE)
 }
 
-/// Gives the checked `.part` its final name, never replacing an existing file. A hard link
+/// Gives the checked `.part` its final name, never replacing an existing file: the first of
+/// `Deck.pptx`, `Deck (2).pptx`, … that [`claim_name`] gets.
+pub fn claim_final_name(part: &Path, dir: &Path, base: &str, ext: &str) -> Result<PathBuf, Error> {
+    for n in 1..=MAX_CANDIDATES {
+        let candidate = dir.join(numbered_name(base, ext, n));
+        if claim_name(part, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    Err(too_many(dir, base))
+}
+
+/// The error when every numbered name is taken.
+pub fn too_many(dir: &Path, base: &str) -> Error {
+    Error::disk(format!(
+        "{} already holds {MAX_CANDIDATES} decks named \"{base}\". Choose another folder or title.",
+        dir.display()
+    ))
+}
+
+/// Gives `part` the name `candidate` if no file has it; false when it is taken. A hard link
 /// fails atomically if the name is taken, so concurrent downloads of one title (or another
 /// program) can never be overwritten; a crash between link and unlink leaves a complete file
 /// plus a stray `.part`, never a partial file under a final name. File systems without hard
 /// links (FAT, some network shares) get an exclusive reservation replaced by a rename.
-pub fn claim_final_name(part: &Path, dir: &Path, base: &str, ext: &str) -> Result<PathBuf, Error> {
-    for n in 1..=MAX_CANDIDATES {
-        let candidate = dir.join(numbered_name(base, ext, n));
-        match std::fs::hard_link(part, &candidate) {
-            Ok(()) => {
-                let _ = std::fs::remove_file(part);
-                sync_dir(dir);
-                return Ok(candidate);
-            }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-            Err(_) => match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
-                Ok(_) => {
-                    std::fs::rename(part, &candidate).map_err(|e| {
-                        let _ = std::fs::remove_file(&candidate);
-                        disk_error(&e, dir)
-                    })?;
-                    sync_dir(dir);
-                    return Ok(candidate);
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(disk_error(&e, dir)),
-            },
+pub fn claim_name(part: &Path, candidate: &Path) -> Result<bool, Error> {
+    let dir = candidate.parent().unwrap_or(Path::new("."));
+    match std::fs::hard_link(part, candidate) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(part);
+            sync_dir(dir);
+            Ok(true)
         }
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
+        Err(_) => match std::fs::OpenOptions::new().write(true).create_new(true).open(candidate) {
+            Ok(_) => {
+                std::fs::rename(part, candidate).map_err(|e| {
+                    let _ = std::fs::remove_file(candidate);
+                    disk_error(&e, dir)
+                })?;
+                sync_dir(dir);
+                Ok(true)
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(disk_error(&e, dir)),
+        },
     }
-    Err(Error::disk(format!(
-        "{} already holds {MAX_CANDIDATES} decks named \"{base}\". Choose another folder or title.",
-        dir.display()
-    )))
 }
 
 /// Makes the new directory entry durable (Unix); best effort, the data itself is synced.

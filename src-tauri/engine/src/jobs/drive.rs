@@ -2,6 +2,7 @@
 //! step that depends on it; every await can be cut short by the job's cancellation token.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,10 +10,11 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::EngineEvent;
-use crate::jobs::download::download_to;
+use crate::jobs::download::{claim_name, too_many, Download, Fetched};
 use crate::jobs::ids::now_ms;
 use crate::jobs::poll_schedule::{next_delay, Learned, PollInput};
 use crate::jobs::runner::{Halt, Inner, UpdateError};
+use crate::jobs::saving::{next_free_name, Leftover, Saving};
 use crate::jobs::throttle::Throttle;
 use crate::jobs::{Job, JobState};
 use crate::providers::{Delivery, DownloadLink, Progress, Provider, RemoteJob, RemoteState, RemoteStatus};
@@ -47,7 +49,16 @@ impl Ctx {
     }
 
     fn update_full(&self, f: impl FnOnce(&mut Job, &mut crate::jobs::history::DurationHistory)) -> Result<Job, Halt> {
-        match self.inner.update_full(&self.id, Some(self.epoch), f) {
+        self.halt_on_failure(self.inner.update_full(&self.id, Some(self.epoch), f))
+    }
+
+    /// An update that sees the other jobs (to choose a file name none of them is claiming).
+    fn update_seeing_others(&self, f: impl FnOnce(&mut Job, &[Job])) -> Result<Job, Halt> {
+        self.halt_on_failure(self.inner.update_seeing_others(&self.id, Some(self.epoch), |job, _, others| f(job, others)))
+    }
+
+    fn halt_on_failure(&self, result: Result<Job, UpdateError>) -> Result<Job, Halt> {
+        match result {
             Ok(job) => Ok(job),
             Err(UpdateError::Superseded) => Err(Halt::Superseded),
             Err(UpdateError::Failed(e)) => {
@@ -311,6 +322,12 @@ async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job:
 
 async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>, title: Option<String>) -> Result<(), Halt> {
     let job = ctx.job()?;
+    // Stopped while the file was being given its name: the journal says which file and name.
+    if let Some(saving) = job.saving.clone() {
+        if finish_saving(ctx, &job, saving).await? {
+            return Ok(());
+        }
+    }
     let Some(remote) = job.remote.clone() else {
         return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to download from.")));
     };
@@ -347,9 +364,14 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
                         sink.emit(EngineEvent::DownloadProgress { job_id: job_id.clone(), bytes, total });
                     }
                 };
-                let r = download_to(resp, &job.out_dir, &name, job.request.format, &ctx.token, &mut report).await;
-                if throttle.finish().is_some() || (r.is_ok() && last.0 == 0) {
-                    let (bytes, total) = if r.is_ok() && last.0 == 0 { file_len(&r).await } else { last };
+                let target = Download { dir: &job.out_dir, base_name: &name, format: job.request.format, cancel: &ctx.token, options: Default::default() };
+                let r = target.fetch(resp, &mut report).await;
+                let arrived = r.as_ref().ok().map(|f| f.size);
+                if throttle.finish().is_some() || (arrived.is_some() && last.0 == 0) {
+                    let (bytes, total) = match arrived {
+                        Some(size) if last.0 == 0 => (size, Some(size)),
+                        _ => last,
+                    };
                     ctx.inner.sink.emit(EngineEvent::DownloadProgress { job_id: ctx.id.clone(), bytes, total });
                 }
                 r
@@ -360,15 +382,7 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
             return Err(Halt::Superseded);
         }
         match result {
-            Ok(path) => {
-                ctx.update(|j| {
-                    j.file = Some(path);
-                    j.error = None;
-                    j.set_state(JobState::Done, now_ms());
-                    j.progress = None;
-                })?;
-                return Ok(());
-            }
+            Ok(fetched) => return save(ctx, &job, fetched).await,
             Err(Error::ExpiredLink { .. }) if expired < max => {
                 expired += 1;
                 ctx.update(|j| j.progress = Some("The download link had expired; getting a fresh one…".into()))?;
@@ -383,14 +397,67 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
     }
 }
 
-async fn file_len(r: &Result<std::path::PathBuf, Error>) -> (u64, Option<u64>) {
-    match r {
-        Ok(p) => match tokio::fs::metadata(p).await {
-            Ok(m) => (m.len(), Some(m.len())),
-            Err(_) => (0, None),
-        },
-        Err(_) => (0, None),
+/// Gives the fetched file its final name: the name is journaled first (one no file and no
+/// other job has), then claimed; if someone else took it in between, the next one.
+async fn save(ctx: &Ctx, job: &Job, fetched: Fetched) -> Result<(), Halt> {
+    let ext = job.request.format.extension();
+    let mut from = 1;
+    loop {
+        let mut chosen = None;
+        ctx.update_seeing_others(|j, others| {
+            chosen = next_free_name(&job.out_dir, &fetched.base, ext, from, others);
+            j.saving = chosen.as_ref().map(|(_, path)| Saving {
+                part: fetched.part.clone(),
+                path: path.clone(),
+                base: fetched.base.clone(),
+                size: fetched.size,
+                sha256: fetched.sha256.clone(),
+            });
+        })?;
+        let Some((n, path)) = chosen else {
+            return Err(ctx.end(JobState::Failed, too_many(&job.out_dir, &fetched.base)));
+        };
+        let (part, target) = (fetched.part.clone(), path.clone());
+        let claimed = tokio::task::spawn_blocking(move || claim_name(&part, &target))
+            .await
+            .unwrap_or_else(|e| Err(Error::internal(format!("naming the file stopped unexpectedly: {e}"))));
+        match claimed {
+            Ok(true) => {
+                fetched.claimed();
+                return finish(ctx, path);
+            }
+            Ok(false) => from = n + 1,
+            Err(e) => return Err(ctx.end(JobState::Failed, e)),
+        }
     }
+}
+
+/// After a restart with a journaled [`Saving`]: done if the file under the journaled name is
+/// provably ours, named now if only the checked `.part` is left; false when nothing usable is
+/// left and the deck must be downloaded again.
+async fn finish_saving(ctx: &Ctx, job: &Job, saving: Saving) -> Result<bool, Halt> {
+    let format = job.request.format;
+    let inspected = saving.clone();
+    let found = tokio::task::spawn_blocking(move || inspected.inspect(format)).await.unwrap_or(Leftover::Nothing);
+    match found {
+        Leftover::Saved => finish(ctx, saving.path).map(|_| true),
+        Leftover::Part => save(ctx, job, Fetched::recovered(saving.part, saving.base, saving.size, saving.sha256)).await.map(|_| true),
+        Leftover::Nothing => {
+            ctx.update(|j| j.saving = None)?;
+            Ok(false)
+        }
+    }
+}
+
+fn finish(ctx: &Ctx, path: PathBuf) -> Result<(), Halt> {
+    ctx.update(|j| {
+        j.file = Some(path);
+        j.saving = None;
+        j.error = None;
+        j.set_state(JobState::Done, now_ms());
+        j.progress = None;
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]

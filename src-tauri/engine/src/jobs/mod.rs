@@ -9,9 +9,11 @@ pub mod file_names;
 pub mod history;
 pub mod ids;
 pub mod journal;
+pub mod lock;
 pub mod queue;
 pub mod poll_schedule;
 pub mod runner;
+pub mod saving;
 pub mod state;
 pub mod throttle;
 

@@ -87,6 +87,11 @@ impl Slots {
         self.grant(kind);
     }
 
+    /// How many at once for a provider.
+    pub fn limit(&self, kind: ProviderKind) -> usize {
+        self.with_lane(kind, |lane| lane.limit)
+    }
+
     /// (running, waiting) for a provider.
     pub fn load(&self, kind: ProviderKind) -> (usize, usize) {
         self.with_lane(kind, |lane| (lane.active, lane.waiters.iter().filter(|w| !w.is_closed()).count()))
@@ -182,6 +187,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(10)).await;
         assert!(!waiter.is_finished());
         s.set_limit(ProviderKind::Gamma, 3);
+        assert_eq!(s.limit(ProviderKind::Gamma), 3);
         let p = tokio::time::timeout(Duration::from_secs(5), waiter).await.unwrap().unwrap();
         assert_eq!(s.load(ProviderKind::Gamma), (3, 0));
         drop(p);

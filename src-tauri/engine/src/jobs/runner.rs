@@ -101,6 +101,17 @@ impl Inner {
         epoch: Option<u64>,
         f: impl FnOnce(&mut Job, &mut DurationHistory),
     ) -> Result<Job, UpdateError> {
+        self.update_seeing_others(id, epoch, |job, durations, _| f(job, durations))
+    }
+
+    /// [`Inner::update_full`], with the other jobs in view (read only): a choice that must not
+    /// collide with theirs is made and journaled in one step.
+    pub(crate) fn update_seeing_others(
+        &self,
+        id: &str,
+        epoch: Option<u64>,
+        f: impl FnOnce(&mut Job, &mut DurationHistory, &[Job]),
+    ) -> Result<Job, UpdateError> {
         let mut shared = self.lock();
         if let Some(epoch) = epoch {
             if shared.runs.get(id).map(|r| r.epoch) != Some(epoch) {
@@ -111,9 +122,10 @@ impl Inner {
         let idx = data.jobs.iter().position(|j| j.id == id).ok_or(UpdateError::Failed(unknown_job()))?;
         let before = (data.jobs[idx].clone(), data.durations.clone());
         {
-            let JournalData { jobs, durations, .. } = data;
-            f(&mut jobs[idx], durations);
-            jobs[idx].updated_ms = jobs[idx].updated_ms.max(now_ms());
+            let mut job = data.jobs.remove(idx);
+            f(&mut job, &mut data.durations, &data.jobs);
+            job.updated_ms = job.updated_ms.max(now_ms());
+            data.jobs.insert(idx, job);
         }
         if let Err(e) = self.journal.save(data) {
             data.jobs[idx] = before.0;
@@ -401,6 +413,11 @@ impl Engine {
     /// Changes how many decks a service generates at once (from Settings).
     pub fn set_concurrency(&self, provider: ProviderKind, limit: usize) {
         self.inner.slots.set_limit(provider, limit);
+    }
+
+    /// How many decks a service generates at once now.
+    pub fn concurrency(&self, provider: ProviderKind) -> usize {
+        self.inner.slots.limit(provider)
     }
 
     pub fn data_dir(&self) -> &std::path::Path {

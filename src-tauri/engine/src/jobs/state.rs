@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::jobs::saving::Saving;
 use crate::providers::{Credits, DeckRequest, ProviderKind, RemoteJob};
 use crate::Error;
 
@@ -64,6 +65,10 @@ pub struct Job {
     /// The final file, once downloaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<std::path::PathBuf>,
+    /// The downloaded file and the name it is being given, journaled before the name is
+    /// claimed (see `saving.rs`); cleared when the job is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saving: Option<Saving>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,6 +120,7 @@ impl Job {
             warnings: Vec::new(),
             out_dir,
             file: None,
+            saving: None,
             edit_url: None,
             credits: None,
             error: None,

@@ -1,0 +1,176 @@
+//! Giving a checked download its final name, with the journal as the truth. The name chosen
+//! and the file's fingerprint (size and SHA-256) are journaled *before* the name is claimed,
+//! so after a crash between "the file got its name" and "the journal says done", a restart
+//! finds the file, proves it is this job's own, and finishes without downloading a second
+//! copy. A file is taken as ours only when it stands under the journaled name (which was free
+//! when it was journaled) with exactly the journaled size and hash, and passes the content
+//! check; and never while our `.part` still exists as a different file, which means our claim
+//! did not happen and whatever holds the name belongs to someone else.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::jobs::content_check;
+use crate::jobs::file_names::{numbered_name, MAX_CANDIDATES};
+use crate::jobs::Job;
+use crate::providers::ExportFormat;
+
+/// A finished download on its way to its final name, as journaled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saving {
+    /// The checked `.part` file.
+    pub part: PathBuf,
+    /// The final name chosen for it; no file had it when this was journaled.
+    pub path: PathBuf,
+    /// The sanitized base name, for picking the next name if this one gets taken.
+    pub base: String,
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the whole file.
+    pub sha256: String,
+}
+
+/// The first name `base (n).ext` in `dir`, from the `from`-th on, that no file has and no
+/// other job is claiming: (n, path). Another process may still take it before we claim it;
+/// the claim itself is atomic ([`crate::jobs::download::claim_name`]).
+pub fn next_free_name(dir: &Path, base: &str, ext: &str, from: u32, others: &[Job]) -> Option<(u32, PathBuf)> {
+    (from..=MAX_CANDIDATES).map(|n| (n, dir.join(numbered_name(base, ext, n)))).find(|(_, path)| {
+        std::fs::symlink_metadata(path).is_err() && !others.iter().any(|o| o.saving.as_ref().is_some_and(|s| &s.path == path))
+    })
+}
+
+/// What a restart finds of a [`Saving`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leftover {
+    /// The final file is ours: the job is done.
+    Saved,
+    /// The name was never claimed, but the checked `.part` is whole: claim it, no download.
+    Part,
+    /// Nothing usable: download again.
+    Nothing,
+}
+
+/// Size and SHA-256 of a file, incrementally, as it is written.
+#[derive(Default)]
+pub struct Fingerprint {
+    hasher: Sha256,
+    size: u64,
+}
+
+impl Fingerprint {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.size += bytes.len() as u64;
+    }
+
+    /// (size, hex SHA-256).
+    pub fn finish(self) -> (u64, String) {
+        (self.size, hex(&self.hasher.finalize()))
+    }
+}
+
+/// (size, hex SHA-256) of the file at `path`.
+pub fn fingerprint(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut f = File::open(path)?;
+    let mut fp = Fingerprint::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(fp.finish());
+        }
+        fp.update(&buf[..n]);
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Saving {
+    /// Whether `file` is a regular file with exactly the journaled size and content.
+    fn matches(&self, file: &Path) -> bool {
+        let Ok(meta) = std::fs::symlink_metadata(file) else { return false };
+        meta.is_file() && meta.len() == self.size && fingerprint(file).is_ok_and(|(size, hash)| size == self.size && hash == self.sha256)
+    }
+
+    /// Looks at the disk after a restart (blocking: it reads the files). A stray `.part` that
+    /// is the final file itself (hard-linked, the crash came before its removal) is removed.
+    pub fn inspect(&self, format: ExportFormat) -> Leftover {
+        let part_exists = std::fs::symlink_metadata(&self.part).is_ok();
+        let linked = part_exists && same_file::is_same_file(&self.part, &self.path).unwrap_or(false);
+        if part_exists && !linked {
+            // Our claim never happened: the name is not ours, whatever holds it now.
+            return if self.matches(&self.part) && content_check::check_file(&self.part, format).is_ok() {
+                Leftover::Part
+            } else {
+                Leftover::Nothing
+            };
+        }
+        if self.matches(&self.path) && content_check::check_file(&self.path, format).is_ok() {
+            if linked {
+                let _ = std::fs::remove_file(&self.part);
+            }
+            return Leftover::Saved;
+        }
+        Leftover::Nothing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
+
+    fn saving(dir: &Path, bytes: &[u8]) -> Saving {
+        let part = dir.join("Deck.pdf.part");
+        std::fs::write(&part, bytes).unwrap();
+        let (size, sha256) = fingerprint(&part).unwrap();
+        Saving { part, path: dir.join("Deck.pdf"), base: "Deck".into(), size, sha256 }
+    }
+
+    #[test]
+    fn the_fingerprint_is_sha256() {
+        let mut fp = Fingerprint::default();
+        fp.update(b"ab");
+        fp.update(b"c");
+        assert_eq!(fp.finish(), (3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_string()));
+    }
+
+    #[test]
+    fn what_a_restart_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = saving(dir.path(), PDF);
+        // Journaled, not yet claimed: the whole part is used.
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Part);
+        // Claimed by a hard link, the part not yet removed: ours, and the part goes.
+        std::fs::hard_link(&s.part, &s.path).unwrap();
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Saved);
+        assert!(!s.part.exists() && s.path.exists());
+        // Claimed and the part removed: still ours.
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Saved);
+    }
+
+    #[test]
+    fn a_file_that_is_not_exactly_ours_is_never_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = saving(dir.path(), PDF);
+        // Someone else's file under the name while our part is still there: not ours.
+        std::fs::write(&s.path, PDF).unwrap();
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Part);
+        // Same size, other bytes, our part gone: not ours.
+        std::fs::remove_file(&s.part).unwrap();
+        let mut other = PDF.to_vec();
+        other[10] = b'2';
+        std::fs::write(&s.path, &other).unwrap();
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Nothing);
+        assert_eq!(std::fs::read(&s.path).unwrap(), other, "left as it was");
+        // Nothing at all.
+        std::fs::remove_file(&s.path).unwrap();
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Nothing);
+    }
+}
