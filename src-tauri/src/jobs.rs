@@ -199,10 +199,7 @@ fn open_engine<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner) -> Result<Engin
     let mut config = EngineConfig::new(state.data_dir.clone());
     config.concurrency = state.settings.get().concurrency.as_map().into_iter().collect();
     let engine = Engine::open(config, Arc::new(AppProviders(app.clone())), Arc::new(WindowSink(app.clone())))?;
-    // `setup` runs on the main thread, outside Tauri's Tokio runtime; the engine spawns each
-    // resumed job there.
-    let runtime = tauri::async_runtime::handle();
-    let _entered = runtime.inner().enter();
+    // Called from a task on Tauri's runtime, where the engine spawns each resumed job.
     engine.resume_all();
     Ok(engine)
 }
