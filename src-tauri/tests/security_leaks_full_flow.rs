@@ -131,7 +131,7 @@ impl Session {
             .manage(state)
             .build(mock_context(noop_assets()))
             .unwrap();
-        let jobs = deckhand_app::jobs::start(app.handle()).unwrap();
+        let jobs = deckhand_app::jobs::start(app.handle(), deckhand_app::jobs::START_PATIENCE);
         app.manage(jobs);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
