@@ -88,7 +88,8 @@ test("plain http to another machine asks first, then is remembered through confi
     assert.deepEqual(order, ["confirm_insecure_server", "save_settings"]);
     assert.deepEqual((await calls(page, "confirm_insecure_server"))[0].args, { baseUrl: "http://192.168.1.20:5001" });
     const saved = (await calls(page, "save_settings"))[0].args.settings.servers.presenton_self;
-    assert.deepEqual(saved, { base_url: "http://192.168.1.20:5001", auth: "basic", user: "ada" });
+    // Using a server of one's own is a setting the app keeps, not the page.
+    assert.deepEqual(saved, { enabled: true, base_url: "http://192.168.1.20:5001", auth: "basic", user: "ada" });
     assert.match(await page.locator("label[for^='key-presenton-self']").first().textContent(), /Password for ada/);
 
     // Now the self-hosted server is offered once it has a password.
@@ -97,6 +98,17 @@ test("plain http to another machine asks first, then is remembered through confi
     await page.getByTestId("key-ok-presenton-self").waitFor();
     await page.getByTestId("nav-new-deck").click();
     await page.getByTestId("provider-presenton-self").waitFor({ state: "attached" });
+
+    // "Stop using this server" is saved by the app too, and the server is no longer offered.
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("server-stop").click();
+    await page.waitForFunction(() => !document.querySelector("[data-testid='server-stop']"));
+    const stopped = (await calls(page, "save_settings")).pop().args.settings.servers.presenton_self;
+    assert.equal(stopped.enabled, false);
+    assert.equal(stopped.base_url, "http://192.168.1.20:5001", "the address is kept for next time");
+    await page.getByTestId("nav-new-deck").click();
+    await page.getByTestId("screen-new-deck").waitFor();
+    assert.equal(await page.getByTestId("provider-presenton-self").count(), 0);
   } finally { await closePage(page); }
 });
 

@@ -92,7 +92,7 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   defaults: Object<string, Partial<DeckRequest>>, concurrency: Object<string, number>,
  *   notifications: boolean, appearance: "system"|"light"|"dark",
  *   servers: {gamma_base_url: string|null, presenton_base_url: string|null,
- *     presenton_self: {base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
+ *     presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
  *     insecure_confirmed: string[]}}} Settings
  * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
  *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}

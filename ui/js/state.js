@@ -48,20 +48,9 @@ export function isReady(id) {
   return Boolean(key && key.set);
 }
 
-// Settings always hold a default server address, so whether the person uses a server of their
-// own is a choice remembered by this window (nothing secret).
-const SELF_HOSTED_FLAG = "deckhand.selfHosted";
-
+/** Whether the person uses a Presenton server of their own (a setting, kept by the app). */
 export function selfHostedEnabled() {
-  try { return window.localStorage.getItem(SELF_HOSTED_FLAG) === "yes"; } catch { return false; }
-}
-
-export function setSelfHostedEnabled(on) {
-  try {
-    if (on) window.localStorage.setItem(SELF_HOSTED_FLAG, "yes");
-    else window.localStorage.removeItem(SELF_HOSTED_FLAG);
-  } catch { /* storage unavailable: the choice lasts this session only */ }
-  changed("keys");
+  return Boolean(state.settings && state.settings.servers && state.settings.servers.presenton_self && state.settings.servers.presenton_self.enabled);
 }
 
 export function noteCredits(provider, remaining) {

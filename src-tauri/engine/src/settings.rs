@@ -145,6 +145,9 @@ pub struct Servers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SelfHostedServer {
+    /// Whether the person uses a server of their own: `base_url` always holds an address
+    /// (the default one), so it cannot tell by itself.
+    pub enabled: bool,
     pub base_url: String,
     pub auth: SelfHostedAuthMode,
     /// The Basic-auth user name; the password is in the keychain.
@@ -153,7 +156,7 @@ pub struct SelfHostedServer {
 
 impl Default for SelfHostedServer {
     fn default() -> Self {
-        SelfHostedServer { base_url: DEFAULT_SELF_HOSTED_URL.into(), auth: SelfHostedAuthMode::None, user: None }
+        SelfHostedServer { enabled: false, base_url: DEFAULT_SELF_HOSTED_URL.into(), auth: SelfHostedAuthMode::None, user: None }
     }
 }
 
@@ -271,6 +274,8 @@ fn migrate_v0(old: Map<String, Value>) -> Map<String, Value> {
     settings.servers.gamma_base_url = s("gammaUrl");
     settings.servers.presenton_base_url = s("presentonUrl");
     if let Some(url) = s("selfHostedUrl") {
+        // A server address in the old file means the person used one.
+        settings.servers.presenton_self.enabled = true;
         settings.servers.presenton_self.base_url = url;
     }
     if let Some(user) = s("selfHostedUser").filter(|u| !u.trim().is_empty()) {
@@ -433,7 +438,7 @@ mod tests {
         assert_eq!(
             v["servers"],
             json!({"gamma_base_url": null, "presenton_base_url": null,
-                   "presenton_self": {"base_url": "http://localhost:5001", "auth": "none", "user": null},
+                   "presenton_self": {"enabled": false, "base_url": "http://localhost:5001", "auth": "none", "user": null},
                    "insecure_confirmed": []})
         );
         assert!(Settings::default().validate().is_ok());
@@ -507,7 +512,15 @@ mod tests {
         assert_eq!(s.appearance, Appearance::Light);
         assert!(!s.notifications);
         assert_eq!(s.servers.presenton_base_url.as_deref(), Some("https://eu.presenton.example"));
-        assert_eq!(s.servers.presenton_self, SelfHostedServer { base_url: "http://10.0.0.5:5001".into(), auth: SelfHostedAuthMode::Basic, user: Some("admin".into()) });
+        assert_eq!(
+            s.servers.presenton_self,
+            SelfHostedServer {
+                enabled: true,
+                base_url: "http://10.0.0.5:5001".into(),
+                auth: SelfHostedAuthMode::Basic,
+                user: Some("admin".into())
+            }
+        );
         let written = serde_json::to_string(&s).unwrap();
         assert!(!written.contains("sk-should-be-dropped"), "a key in the old file is never carried into the new one");
     }

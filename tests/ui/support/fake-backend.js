@@ -16,7 +16,7 @@
     servers: {
       gamma_base_url: null,
       presenton_base_url: null,
-      presenton_self: { base_url: "http://localhost:5001", auth: "none", user: null },
+      presenton_self: { enabled: false, base_url: "http://localhost:5001", auth: "none", user: null },
       insecure_confirmed: [],
     },
   };

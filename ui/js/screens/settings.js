@@ -3,7 +3,7 @@
 
 import { COMMANDS, call, dialogOpen } from "../ipc.js";
 import { h, announce } from "../dom.js";
-import { state, changed, noteCredits, selfHostedEnabled, setSelfHostedEnabled } from "../state.js";
+import { state, changed, noteCredits, selfHostedEnabled } from "../state.js";
 import { PROVIDERS, FORMAT_LABELS } from "../providers.js";
 import { keyForm, keyStatusText } from "../key-form.js";
 import { externalLink } from "../links.js";
@@ -134,7 +134,13 @@ export function renderSettings(root, opts = {}) {
       }
       keyArea.append(h("div", { class: "actions" },
         h("button", { type: "button", class: "button", "data-testid": "test-presenton-self", onclick: () => testConnection("presenton-self", result) }, "Test connection"),
-        h("button", { type: "button", class: "button quiet", "data-testid": "server-stop", onclick: () => { setSelfHostedEnabled(false); drawKeyArea(); saveButton.textContent = "Use this server"; } }, "Stop using this server")));
+        h("button", { type: "button", class: "button quiet", "data-testid": "server-stop", onclick: async () => {
+          if (await save((s) => { s.servers.presenton_self = { ...s.servers.presenton_self, enabled: false }; })) {
+            changed("keys");
+            drawKeyArea();
+            saveButton.textContent = "Use this server";
+          }
+        } }, "Stop using this server")));
     };
 
     const saveButton = h("button", { type: "submit", class: "button primary", "data-testid": "server-save" }, enabled ? "Save server" : "Use this server");
@@ -163,17 +169,17 @@ export function renderSettings(root, opts = {}) {
         if (!(await confirmInsecure(address))) return;
       }
       let ok = await save((s) => {
-        s.servers.presenton_self = { ...s.servers.presenton_self, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
+        s.servers.presenton_self = { ...s.servers.presenton_self, enabled: true, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
       });
       // The app has the last word on plain http; if it still refuses, ask once and try again.
       const refusal = problem.querySelector('[data-kind="insecure_connection"]');
       if (!ok && refusal && (await confirmInsecure(address))) {
         ok = await save((s) => {
-          s.servers.presenton_self = { ...s.servers.presenton_self, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
+          s.servers.presenton_self = { ...s.servers.presenton_self, enabled: true, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
         });
       }
       if (ok) {
-        setSelfHostedEnabled(true);
+        changed("keys");
         saveButton.textContent = "Save server";
         drawKeyArea();
       }
