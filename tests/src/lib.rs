@@ -6,6 +6,7 @@ pub mod faults;
 pub mod files;
 pub mod gamma;
 pub mod presenton;
+mod serve;
 
 /// Headers as the request logs keep them: every name and value, values as (lossy) text.
 pub(crate) fn header_list(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {

@@ -6,7 +6,6 @@
 //! signature and an expiry. Every request is recorded; faults come from a [`FaultPlan`].
 
 mod catalog;
-mod serve;
 mod server;
 mod state;
 mod validate;
@@ -128,8 +127,8 @@ impl FakeGamma {
             storage_origin: storage_url.clone(),
         });
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(serve::serve(api, server::router(shared.clone(), Origin::Api), stopped.clone()));
-        tokio::spawn(serve::serve(storage, server::router(shared.clone(), Origin::Storage), stopped));
+        tokio::spawn(crate::serve::serve(api, server::router(shared.clone(), Origin::Api), stopped.clone()));
+        tokio::spawn(crate::serve::serve(storage, server::router(shared.clone(), Origin::Storage), stopped));
         Ok(FakeGammaHandle { base_url, storage_url, shared, stop })
     }
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::serve::Connection;
+use crate::serve::Connection;
 use super::state::{now_ms, signature, Export, Generation, Inner, Recorded};
 use super::{catalog, validate, Origin, Shared};
 use crate::faults::{Fault, Route};

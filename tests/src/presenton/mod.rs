@@ -2,7 +2,6 @@
 //! generations, as REFERENCE.md PART 2 and the captures in `tests/fixtures/` describe them.
 //! Answers use the captured JSON shapes; faults come from a [`FaultPlan`].
 
-mod serve;
 mod server;
 mod state;
 mod validate;
@@ -168,8 +167,8 @@ impl FakePresenton {
             files_origin: files_url.clone(),
         });
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(serve::serve(api, server::router(shared.clone(), Origin::Api), stopped.clone()));
-        tokio::spawn(serve::serve(files, server::router(shared.clone(), Origin::Files), stopped));
+        tokio::spawn(crate::serve::serve(api, server::router(shared.clone(), Origin::Api), stopped.clone()));
+        tokio::spawn(crate::serve::serve(files, server::router(shared.clone(), Origin::Files), stopped));
         Ok(FakePresenton { base_url, files_url, shared, stop })
     }
 

@@ -13,7 +13,7 @@ use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::serve::Connection;
+use crate::serve::Connection;
 use super::state::{Inner, Recorded, Upload};
 use super::{validate, FakeAuth, Generation, Mode, Origin, Shared};
 use crate::faults::{Fault, Route};

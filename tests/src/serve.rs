@@ -1,5 +1,5 @@
-//! (Same design as the Presenton fake's.) An accept loop in which a handler can drop its own connection without answering, which
-//! `axum::serve` cannot do: faults such as "reset" and "process, then reset" need it.
+//! The fakes' accept loop (Gamma's and Presenton's), in which a handler can drop its own
+//! connection without answering, which `axum::serve` cannot do: faults such as "reset" and "process, then reset" need it.
 
 use std::sync::Arc;
 
@@ -18,8 +18,8 @@ pub struct Connection(Arc<Notify>);
 impl Connection {
     pub async fn drop_connection(&self) -> ! {
         self.0.notify_one();
-        std::future::pending::<()>().await;
-        unreachable!("the connection task drops this future")
+        // The connection task drops this future together with the connection.
+        match std::future::pending::<std::convert::Infallible>().await {}
     }
 }
 
