@@ -206,23 +206,9 @@ pub fn engine_config() -> Result<EngineConfig, Error> {
         .unwrap_or_else(|| PathBuf::from(".deckhand"));
     let mut config = EngineConfig::from_env_or(default);
     if let Some(scale) = std::env::var(TIME_SCALE_ENV).ok().and_then(|v| v.parse::<f64>().ok()).filter(|s| *s > 0.0 && *s <= 1.0) {
-        scale_time(&mut config, scale);
+        config.poll.scale_time(scale);
     }
     Ok(config)
-}
-
-fn scale_time(config: &mut EngineConfig, scale: f64) {
-    let s = |d: &mut Duration| *d = d.mul_f64(scale);
-    for rules in config.poll.rules.values_mut() {
-        s(&mut rules.base_gap);
-        s(&mut rules.min_gap);
-        s(&mut rules.max_gap);
-        s(&mut rules.max_backoff);
-        s(&mut rules.budget_gap);
-    }
-    for d in config.poll.deadlines.values_mut() {
-        s(d);
-    }
 }
 
 /// An open engine holding the data folder's lock, with its progress display.

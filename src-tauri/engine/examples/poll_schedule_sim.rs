@@ -1,42 +1,47 @@
-//! Simulates many generations and prints how the learned poll schedule compares with polling
-//! every 5 s: mean wait from "ready on the server" to "seen by Deckhand", and mean status
-//! requests per deck. Ratios are measured in this run (deterministic per seed), not timed.
+//! Compares Deckhand's poll schedule with polling every 5 s and every 2 s on the benchmark's
+//! spreads of generation times, in simulated time (`jobs::poll_simulation`): median and p90
+//! time from "done on the service" to "seen", and status requests per deck. Deterministic per
+//! seed; the benchmark (`scripts/bench.sh poll`) measures the same against the fake servers.
 //!
-//! `cargo run -p deckhand-engine --example poll_schedule_sim [jobs] [seeds]`
+//! `cargo run -p deckhand-engine --example poll_schedule_sim [decks] [seeds] [history]`
 
 use std::time::Duration;
 
-use deckhand_engine::jobs::poll_schedule::{simulate, PollRules};
-use deckhand_engine::providers::ProviderKind;
+use deckhand_engine::jobs::poll_schedule::PollRules;
+use deckhand_engine::jobs::poll_simulation::{quantile, simulate, Policy, Spread, Summary};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let jobs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
-    let seeds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
-    let scenarios = [
-        ("Gamma, 1–3 min (median 100 s, σ 0.35)", ProviderKind::Gamma, 100.0, 0.35),
-        ("Gamma, image-heavy (median 180 s, σ 0.5)", ProviderKind::Gamma, 180.0, 0.5),
-        ("Presenton, ~4 min (median 240 s, σ 0.3)", ProviderKind::Presenton, 240.0, 0.3),
-        ("Presenton, spread (median 240 s, σ 0.6)", ProviderKind::Presenton, 240.0, 0.6),
-        ("Presenton self-hosted, fast (median 45 s, σ 0.4)", ProviderKind::PresentonSelf, 45.0, 0.4),
-    ];
-    println!("{jobs} jobs per run, 20 past decks learned, {seeds} seeds; baseline: a poll every 5 s");
-    for (name, kind, median, sd) in scenarios {
-        let rules = PollRules::for_provider(kind);
-        let (mut wait, mut req) = (Vec::new(), Vec::new());
-        for seed in 0..seeds {
-            let r = simulate(&rules, median, sd, 20, jobs, Duration::from_secs(5), seed);
-            wait.push(r.wait_ratio());
-            req.push(r.request_ratio());
+    let decks: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let seeds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
+    let history: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(30);
+    println!("{decks} decks per run, {seeds} seeds; Deckhand learns from {history} earlier decks (and from none: cold)");
+    for spread in Spread::ALL {
+        println!("\n{} — {}", spread.name(), spread.describe());
+        let policies = [
+            ("fixed 5 s", Policy::Fixed(Duration::from_secs(5)), 0),
+            ("fixed 2 s", Policy::Fixed(Duration::from_secs(2)), 0),
+            ("Deckhand cold", Policy::Deckhand(PollRules::for_provider(spread.provider())), 0),
+            ("Deckhand learned", Policy::Deckhand(PollRules::for_provider(spread.provider())), history),
+        ];
+        let base: Vec<Summary> = (0..seeds).map(|s| simulate(policies[0].1, spread, 0, decks, s)).collect();
+        for (name, policy, hist) in policies {
+            let runs: Vec<Summary> = (0..seeds).map(|s| simulate(policy, spread, hist, decks, s)).collect();
+            let ratio = |f: fn(&Summary) -> f64| {
+                let r: Vec<f64> = runs.iter().zip(&base).map(|(a, b)| f(a) / f(b)).collect();
+                quantile(&r, 0.5)
+            };
+            let mid = |f: fn(&Summary) -> f64| quantile(&runs.iter().map(f).collect::<Vec<_>>(), 0.5);
+            println!(
+                "  {name:<17} median {:5.2} s ({:4.2}×)  p90 {:5.2} s ({:4.2}×)  mean {:5.2} s  requests {:6.2} ({:4.2}×)",
+                mid(|s| s.median_latency),
+                ratio(|s| s.median_latency),
+                mid(|s| s.p90_latency),
+                ratio(|s| s.p90_latency),
+                mid(|s| s.mean_latency),
+                mid(|s| s.mean_requests),
+                ratio(|s| s.mean_requests),
+            );
         }
-        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-        let range = |v: &[f64]| (v.iter().cloned().fold(f64::MAX, f64::min), v.iter().cloned().fold(f64::MIN, f64::max));
-        let (wl, wh) = range(&wait);
-        let (rl, rh) = range(&req);
-        println!(
-            "{name}\n  time-to-file ratio {:.2} (range {wl:.2}–{wh:.2}); request ratio {:.2} (range {rl:.2}–{rh:.2})",
-            mean(&wait),
-            mean(&req)
-        );
     }
 }

@@ -40,6 +40,17 @@ impl PollConfig {
     pub fn deadline(&self, kind: ProviderKind) -> Duration {
         self.deadlines.get(&kind).copied().unwrap_or(Duration::from_secs(30 * 60))
     }
+
+    /// Every interval and deadline times `factor`, for services running in scaled time (the
+    /// fake servers of tests and benchmarks).
+    pub fn scale_time(&mut self, factor: f64) {
+        for rules in self.rules.values_mut() {
+            *rules = rules.scaled(factor);
+        }
+        for d in self.deadlines.values_mut() {
+            *d = d.mul_f64(factor.max(0.0));
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::events::EngineEvent;
 use crate::jobs::download::{claim_name, too_many, Download, Fetched};
 use crate::jobs::ids::now_ms;
-use crate::jobs::poll_schedule::{next_delay, Learned, PollInput};
+use crate::jobs::poll_schedule::{next_delay, recorded_duration, Learned, PollInput};
 use crate::jobs::runner::{Halt, Inner, UpdateError};
 use crate::jobs::saving::{next_free_name, Leftover, Saving};
 use crate::jobs::throttle::Throttle;
@@ -218,17 +218,19 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
     let name = job.provider.display_name();
     let rules = ctx.inner.config.poll.rules(job.provider);
     let deadline = ctx.inner.config.poll.deadline(job.provider);
-    let learned = ctx.inner.durations().stats(job.provider, job.request.slides).map(|s| Learned::new(&rules, s));
+    let learned = Learned::from_secs(&rules, &ctx.inner.durations().secs_for(job.provider, job.request.slides));
     // Time already spent on the service before this session (a restart, a check-again).
     let before = Duration::from_millis(now_ms().saturating_sub(job.running_since_ms().unwrap_or_else(now_ms)));
     let session = Instant::now();
     let (mut errors, mut retry_after) = (0u32, None);
+    // When the service last said "not yet" in this run, to learn when the deck really finished.
+    let mut pending_at = None;
     loop {
         let input = PollInput {
             elapsed: before + session.elapsed(),
             consecutive_errors: errors,
             retry_after,
-            learned,
+            learned: learned.as_ref(),
             jitter: ctx.inner.jitter(),
         };
         ctx.sleep(next_delay(&rules, &input)).await?;
@@ -238,7 +240,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                 retry_after = None;
                 match st.state {
                     RemoteState::Completed => {
-                        let took = before + session.elapsed();
+                        let took = recorded_duration(pending_at, before + session.elapsed());
                         ctx.update_full(|j, durations| {
                             apply_status(j, &st);
                             // A deck seen only after a stall or a long pause says little
@@ -261,6 +263,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                         return Err(ctx.end(JobState::Failed, error));
                     }
                     _ => {
+                        pending_at = Some(before + session.elapsed());
                         let current = ctx.job()?;
                         let mut probe = current.clone();
                         apply_status(&mut probe, &st);

@@ -88,6 +88,12 @@ impl DurationHistory {
 
     /// Stats for this size, or for the provider as a whole when this size is new.
     pub fn stats(&self, provider: ProviderKind, slides: Option<u32>) -> Option<DurationStats> {
+        DurationStats::from_secs(&self.secs_for(provider, slides))
+    }
+
+    /// Past durations (seconds) of this size, or of the provider as a whole when this size has
+    /// fewer than [`MIN_SAMPLES`].
+    pub fn secs_for(&self, provider: ProviderKind, slides: Option<u32>) -> Vec<f64> {
         let bucket = size_bucket(slides);
         let of = |same_bucket: bool| -> Vec<f64> {
             self.samples
@@ -96,7 +102,12 @@ impl DurationHistory {
                 .map(|s| s.secs)
                 .collect()
         };
-        DurationStats::from_secs(&of(true)).or_else(|| DurationStats::from_secs(&of(false)))
+        let same = of(true);
+        if same.len() >= MIN_SAMPLES {
+            same
+        } else {
+            of(false)
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod lock;
 pub mod queue;
 pub mod poll_schedule;
+pub mod poll_simulation;
 pub mod runner;
 pub mod saving;
 pub mod state;
