@@ -7,6 +7,7 @@ pub const EVENT: &str = "deckhand://event";
 /// Every command the page may call, as registered in `lib.rs`.
 pub const COMMANDS: &[&str] = &[
     "app_info",
+    "page_ready",
     "key_status",
     "set_key",
     "remove_key",

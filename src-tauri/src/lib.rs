@@ -24,6 +24,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::page_ready,
             commands::keys::key_status,
             commands::keys::set_key,
             commands::keys::remove_key,

@@ -7,6 +7,7 @@
  */
 export const COMMANDS = {
   appInfo: "app_info",
+  pageReady: "page_ready",
   keyStatus: "key_status",
   setKey: "set_key",
   removeKey: "remove_key",

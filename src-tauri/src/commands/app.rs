@@ -15,6 +15,19 @@ pub struct ProviderInfo {
     pub name: &'static str,
 }
 
+/// When set, the app says on stdout when the page has drawn its first screen: the moment the
+/// start-up benchmark (`bench/`) measures, in Deckhand as in the bare window it compares with.
+pub const REPORT_START_ENV: &str = "DECKHAND_REPORT_START";
+
+/// The page has drawn its first screen (it calls this once, after the frame is painted).
+#[tauri::command]
+pub fn page_ready() {
+    tracing::info!("the window shows its first screen");
+    if std::env::var_os(REPORT_START_ENV).is_some() {
+        println!("deckhand: page ready");
+    }
+}
+
 #[tauri::command]
 pub fn app_info() -> AppInfo {
     AppInfo {

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run -p deckhand-tests --bin fake-server -- --provider presenton|presenton-self|gamma \
 //!     --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer]
-//!     [--exit-after SECONDS]
+//!     [--generation-secs SECONDS] [--exit-after SECONDS]
 //! ```
 //!
 //! Prints the base URL and the credentials it accepts, then serves until Ctrl-C or, with
@@ -21,13 +21,15 @@ struct Args {
     time_scale: f64,
     generation: Generation,
     auth: Option<String>,
+    /// Simulated seconds a generation takes (each fake has its own default).
+    generation_secs: Option<f64>,
     exit_after: Option<f64>,
 }
 
-const USAGE: &str = "usage: fake-server --provider presenton|presenton-self|gamma --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer] [--exit-after SECONDS]";
+const USAGE: &str = "usage: fake-server --provider presenton|presenton-self|gamma --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer] [--generation-secs SECONDS] [--exit-after SECONDS]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { provider: String::new(), port: 0, time_scale: 1.0, generation: Generation::Latest, auth: None, exit_after: None };
+    let mut args = Args { provider: String::new(), port: 0, time_scale: 1.0, generation: Generation::Latest, auth: None, generation_secs: None, exit_after: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -42,6 +44,13 @@ fn parse_args() -> Result<Args, String> {
                 args.generation = Generation::parse(&v).ok_or(format!("unknown generation {v}"))?;
             }
             "--auth" => args.auth = Some(value()?),
+            "--generation-secs" => {
+                let v: f64 = value()?.parse().map_err(|_| "--generation-secs must be a number of seconds".to_string())?;
+                if !(v >= 0.0 && v.is_finite()) {
+                    return Err("--generation-secs must be zero or more seconds".into());
+                }
+                args.generation_secs = Some(v);
+            }
             "--exit-after" => {
                 let v: f64 = value()?.parse().map_err(|_| "--exit-after must be a number of seconds".to_string())?;
                 if !(v > 0.0 && v.is_finite()) {
@@ -70,7 +79,10 @@ async fn main() {
         "presenton-self" => FakePresentonConfig::self_hosted(args.generation),
         "gamma" => {
             // Gamma has one sign-in (X-API-KEY) and no server generations.
-            let cfg = FakeGammaConfig { port: args.port, time_scale: TimeScale(args.time_scale), ..FakeGammaConfig::default() };
+            let mut cfg = FakeGammaConfig { port: args.port, time_scale: TimeScale(args.time_scale), ..FakeGammaConfig::default() };
+            if let Some(secs) = args.generation_secs {
+                cfg.generation_secs = secs;
+            }
             let fake = FakeGamma::start(cfg).await.unwrap_or_else(|e| could_not_start(e));
             println!("fake Gamma API on {} (files on {}); X-API-KEY: {GAMMA_KEY}", fake.base_url, fake.storage_url);
             report_submits(|| fake.submit_count(), stop_signal(args.exit_after)).await;
@@ -84,6 +96,9 @@ async fn main() {
     };
     cfg.port = args.port;
     cfg.time_scale = TimeScale(args.time_scale);
+    if let Some(secs) = args.generation_secs {
+        cfg.generation_secs = secs;
+    }
     match args.auth.as_deref() {
         None => {}
         Some("none") => cfg.auth = FakeAuth::None,

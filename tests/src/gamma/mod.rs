@@ -33,6 +33,9 @@ pub struct FakeGammaConfig {
     pub time_scale: TimeScale,
     /// Simulated seconds from create to completed (Gamma: 1–3 minutes).
     pub generation_secs: f64,
+    /// Simulated seconds of each generation in the order they are created (benchmarks play a
+    /// spread of durations); `generation_secs` once the list is used up.
+    pub durations: Vec<f64>,
     /// Simulated seconds an export of an existing gamma takes.
     pub export_secs: f64,
     /// Simulated lifetime of a signed export link (Gamma: about a week).
@@ -65,6 +68,7 @@ impl Default for FakeGammaConfig {
             port: 0,
             time_scale: TimeScale(0.01),
             generation_secs: 60.0,
+            durations: Vec::new(),
             export_secs: 10.0,
             link_secs: 7.0 * 24.0 * 3600.0,
             card_cap: 60,
@@ -146,6 +150,14 @@ impl FakeGammaHandle {
     /// Generations created (and so paid for), whatever the client heard back.
     pub fn submit_count(&self) -> usize {
         self.shared.inner.lock().unwrap().submits
+    }
+
+    /// Every generation's timing, in creation order (for benchmarks).
+    pub fn timings(&self) -> Vec<crate::timing::GenerationTiming> {
+        let inner = self.shared.inner.lock().unwrap();
+        let mut out: Vec<_> = inner.generations.values().map(|g| g.timing.clone()).collect();
+        out.sort_by_key(|t| t.created);
+        out
     }
 
     /// Exports of existing gammas started.

@@ -251,15 +251,18 @@ fn create(ctx: &Ctx, body: &[u8]) -> Response {
         return envelope(cfg.credits_error_status, &message);
     }
     let n = inner.next();
+    let due = real(ctx, crate::timing::planned_secs(&cfg.durations, inner.submits, cfg.generation_secs));
     let text = v["inputText"].as_str().unwrap_or_default();
     let title = accepted.title.clone().unwrap_or_else(|| text.lines().next().unwrap_or("Untitled").chars().take(60).collect());
+    let id = format!("Xq{n:05}vKp");
+    let created = std::time::Instant::now();
     let generation = Generation {
-        id: format!("Xq{n:05}vKp"),
+        timing: crate::timing::GenerationTiming { id: id.clone(), created, ready_at: created + due, first_done_answer: None, status_requests: 0 },
+        id,
         gamma_id: format!("g_{:012x}", 0xabc0_0000_u64 + n),
         title,
         cards: accepted.cards,
         export_as: accepted.export_as,
-        created: std::time::Instant::now(),
         charged: None,
         link: None,
     };
@@ -283,9 +286,11 @@ fn link(ctx: &Ctx, inner: &mut Inner, format: &str, title: &str) -> String {
 
 fn status(ctx: &Ctx, id: &str) -> Response {
     let cfg = &ctx.shared.cfg;
-    let duration = real(ctx, cfg.generation_secs);
     let mut guard = ctx.shared.inner.lock().unwrap();
     let inner = &mut *guard;
+    if let Some(g) = inner.generations.get_mut(id) {
+        g.timing.status_requests += 1;
+    }
     let remaining = inner.credits;
     let Some(g) = inner.generations.get(id) else {
         return json_response(404, &json!({
@@ -293,7 +298,7 @@ fn status(ctx: &Ctx, id: &str) -> Response {
             "credits": {"deducted": 0, "remaining": remaining},
         }));
     };
-    if cfg.never_finish || g.created.elapsed() < duration {
+    if cfg.never_finish || std::time::Instant::now() < g.timing.ready_at {
         return json_response(200, &json!({"generationId": id, "status": "pending"}));
     }
     if let Some(message) = &cfg.fail_with {
@@ -320,6 +325,7 @@ fn status(ctx: &Ctx, id: &str) -> Response {
         return envelope(500, "generation vanished");
     };
     g.charged = Some(deducted);
+    g.timing.first_done_answer.get_or_insert_with(std::time::Instant::now);
     if fresh.is_some() {
         g.link = fresh;
     }

@@ -32,10 +32,10 @@ pub struct Generation {
     pub title: String,
     pub cards: u32,
     pub export_as: Option<String>,
-    pub created: Instant,
     /// Credits charged at completion (once).
     pub charged: Option<f64>,
     pub link: Option<String>,
+    pub timing: crate::timing::GenerationTiming,
 }
 
 pub struct Export {

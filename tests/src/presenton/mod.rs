@@ -72,6 +72,9 @@ pub struct FakePresentonConfig {
     pub time_scale: TimeScale,
     /// Simulated seconds from submit to completion (real ≈ 10–14 s on a small machine).
     pub generation_secs: f64,
+    /// Simulated seconds of each generation in the order they are submitted (benchmarks play
+    /// a spread of durations); `generation_secs` once the list is used up.
+    pub durations: Vec<f64>,
     /// Tasks stay running forever (a server restart lost them).
     pub never_finish: bool,
     /// Every task ends in `error` with this `{status_code, detail}`.
@@ -114,6 +117,7 @@ impl FakePresentonConfig {
             port: 0,
             time_scale: TimeScale(0.01),
             generation_secs: 12.0,
+            durations: Vec::new(),
             never_finish: false,
             fail_with: None,
             setup_required: false,
@@ -184,6 +188,14 @@ impl FakePresenton {
     /// Generations started (tasks created), whatever the client heard back.
     pub fn submits(&self) -> usize {
         self.shared.inner.lock().unwrap().submits
+    }
+
+    /// Every generation's timing, in submit order (for benchmarks).
+    pub fn timings(&self) -> Vec<crate::timing::GenerationTiming> {
+        let inner = self.shared.inner.lock().unwrap();
+        let mut out: Vec<_> = inner.tasks.values().map(|t| t.timing.clone()).collect();
+        out.sort_by_key(|t| t.created);
+        out
     }
 
     pub fn credits_left(&self) -> f64 {

@@ -219,7 +219,8 @@ async fn answer(ctx: &Ctx, method: &Method, path: &str, headers: &HeaderMap, bod
                 }
                 inner.credits -= cfg.credits_per_deck;
             }
-            let id = inner.create_task(&g.content, g.n_slides, &g.export_as, cfg.credits_per_deck);
+            let took = cfg.time_scale.real(Duration::from_secs_f64(crate::timing::planned_secs(&cfg.durations, inner.submits, cfg.generation_secs)));
+            let id = inner.create_task(&g.content, g.n_slides, &g.export_as, cfg.credits_per_deck, took);
             // Right after queueing: what the submit answer holds (captures `submit-async.json`).
             let mut v = inner.task_view(cfg, &shared.files_origin, &id).unwrap_or(Value::Null);
             drop(inner);
@@ -229,7 +230,15 @@ async fn answer(ctx: &Ctx, method: &Method, path: &str, headers: &HeaderMap, bod
             json_response(200, &v)
         }
         ("GET", ["presentation", "status", id]) => {
-            let view = shared.inner.lock().unwrap().task_view(cfg, &shared.files_origin, id);
+            let mut inner = shared.inner.lock().unwrap();
+            let view = inner.task_view(cfg, &shared.files_origin, id);
+            if let Some(t) = inner.tasks.get_mut(*id) {
+                t.timing.status_requests += 1;
+                if view.as_ref().is_some_and(|v| v["status"] == "completed") {
+                    t.timing.first_done_answer.get_or_insert_with(std::time::Instant::now);
+                }
+            }
+            drop(inner);
             match view {
                 Some(mut v) => {
                     dress(&mut v, fault);

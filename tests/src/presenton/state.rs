@@ -36,6 +36,7 @@ pub struct StoredFile {
 
 pub struct Task {
     pub started: Instant,
+    pub timing: crate::timing::GenerationTiming,
     pub created_at: String,
     pub presentation_id: String,
     pub n_slides: u32,
@@ -124,7 +125,7 @@ impl Inner {
     }
 
     /// Start a generation: the task and its deck row.
-    pub fn create_task(&mut self, content: &str, n_slides: u32, export_as: &str, credits: f64) -> String {
+    pub fn create_task(&mut self, content: &str, n_slides: u32, export_as: &str, credits: f64, took: Duration) -> String {
         let id = format!("task-{}", self.hex(64));
         let presentation_id = self.uuid();
         let created_at = now_naive();
@@ -136,10 +137,9 @@ impl Inner {
             n_slides,
             ready: false,
         });
-        self.tasks.insert(
-            id.clone(),
-            Task { started: Instant::now(), created_at, presentation_id, n_slides, export_as: export_as.into(), credits },
-        );
+        let started = Instant::now();
+        let timing = crate::timing::GenerationTiming { id: id.clone(), created: started, ready_at: started + took, first_done_answer: None, status_requests: 0 };
+        self.tasks.insert(id.clone(), Task { started, timing, created_at, presentation_id, n_slides, export_as: export_as.into(), credits });
         self.submits += 1;
         id
     }
@@ -173,11 +173,10 @@ impl Inner {
 
     /// How task `id` looks now. `None` if unknown.
     pub fn task_view(&mut self, cfg: &FakePresentonConfig, files_origin: &url::Url, id: &str) -> Option<Value> {
-        let (started, pid, n, export_as, credits, created_at) = {
+        let (started, pid, n, export_as, credits, created_at, total) = {
             let t = self.tasks.get(id)?;
-            (t.started, t.presentation_id.clone(), t.n_slides, t.export_as.clone(), t.credits, t.created_at.clone())
+            (t.started, t.presentation_id.clone(), t.n_slides, t.export_as.clone(), t.credits, t.created_at.clone(), t.timing.ready_at - t.started)
         };
-        let total = cfg.time_scale.real(Duration::from_secs_f64(cfg.generation_secs.max(0.0)));
         let mut f = if total.is_zero() { 1.0 } else { started.elapsed().as_secs_f64() / total.as_secs_f64() };
         if cfg.never_finish {
             f = f.min(0.95);

@@ -114,6 +114,7 @@
     show_in_folder: () => null,
     open_editor: () => null,
     open_url: () => null,
+    page_ready: () => null,
     typical_duration: ({ provider }) => ({ seconds: (config.typical && config.typical[provider]) ?? null }),
   };
 

@@ -1,0 +1,166 @@
+//! Benchmark 2: the same 1 GiB file over loopback, through Deckhand's download path (the
+//! provider's HTTP client, the `.part` file with its SHA-256, the content check, fsync and the
+//! final name) and through `curl -o`. Each download runs in a fresh process so its peak memory
+//! is its own: Deckhand's in a child of this binary that reports its peak RSS growth (VmHWM
+//! after − before); curl's from the kernel (wait4's ru_maxrss) less curl's own peak on a tiny
+//! file. `curl -o` does not fsync; "curl + fsync" adds the flush Deckhand always does, to show
+//! what that promise costs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::http::header;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use deckhand_engine::jobs::download::Download;
+use deckhand_engine::providers::gamma::GammaProvider;
+use deckhand_engine::providers::{DownloadLink, ExportFormat, Provider};
+use deckhand_engine::Secret;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::procs;
+use crate::stats::Compared;
+use crate::Args;
+
+const MIB: usize = 1024 * 1024;
+const HEAD: &[u8] = b"%PDF-1.7\n% a benchmark file: filler follows\n";
+const TAIL: &[u8] = b"\n%%EOF\n";
+
+/// A PDF of `mib` MiB of filler, streamed from one 1 MiB buffer (never held whole).
+fn big_pdf(mib: usize) -> Response {
+    let filler = Bytes::from((0..MIB).map(|i| b"0123456789abcdef\n"[i % 17]).collect::<Vec<u8>>());
+    let total = HEAD.len() + mib * MIB + TAIL.len();
+    let chunks = std::iter::once(Bytes::from_static(HEAD))
+        .chain(std::iter::repeat_n(filler, mib))
+        .chain(std::iter::once(Bytes::from_static(TAIL)))
+        .map(Ok::<_, std::convert::Infallible>);
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .header(header::CONTENT_LENGTH, total)
+        .body(Body::from_stream(futures_util::stream::iter(chunks)))
+        .expect("a valid response")
+}
+
+/// Serves `/big.pdf` (and `/small.pdf`, 1 KiB) on 127.0.0.1 from a thread of its own.
+fn serve(mib: usize) -> Result<String, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        rt.block_on(async move {
+            let app = Router::new()
+                .route("/big.pdf", get(move || async move { big_pdf(mib) }))
+                .route("/small.pdf", get(|| async { big_pdf(0) }));
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    Ok(format!("http://{addr}"))
+}
+
+pub fn run(reps: usize, mib: usize, dir: Option<PathBuf>) -> Result<Value, String> {
+    let base = serve(mib)?;
+    let work = tempfile::tempdir_in(dir.unwrap_or_else(std::env::temp_dir)).map_err(|e| e.to_string())?;
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let bytes = (HEAD.len() + mib * MIB + TAIL.len()) as f64;
+    let curl_base_kib = curl(&format!("{base}/small.pdf"), &work.path().join("small.pdf"), false)?.1;
+    let (mut d_rate, mut d_grow, mut c_rate, mut c_grow, mut s_rate) = (vec![], vec![], vec![], vec![], vec![]);
+    for rep in 0..reps {
+        // Every run starts with nothing waiting to be written.
+        // SAFETY: sync(2) has no preconditions.
+        unsafe { libc::sync() };
+        let out = Command::new(&me)
+            .args(["download-child", "--url", &format!("{base}/big.pdf"), "--dir"])
+            .arg(work.path())
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| e.to_string())?;
+        let v: Value = serde_json::from_slice(&out.stdout).map_err(|_| format!("the download child failed: {}", String::from_utf8_lossy(&out.stdout)))?;
+        let secs = v["secs"].as_f64().ok_or("no time from the download child")?;
+        let grew = v["peak_growth_kib"].as_f64().unwrap_or(f64::NAN) / 1024.0;
+        clear(work.path());
+        unsafe { libc::sync() };
+        let (c_secs, c_peak) = curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), false)?;
+        clear(work.path());
+        unsafe { libc::sync() };
+        let (s_secs, _) = curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), true)?;
+        clear(work.path());
+        let rate = |s: f64| bytes / MIB as f64 / s;
+        eprintln!(
+            "download: rep {rep}: Deckhand {:.0} MiB/s (+{grew:.1} MiB peak RSS), curl {:.0} MiB/s, curl + fsync {:.0} MiB/s",
+            rate(secs),
+            rate(c_secs),
+            rate(s_secs)
+        );
+        d_rate.push(rate(secs));
+        d_grow.push(grew);
+        c_rate.push(rate(c_secs));
+        c_grow.push(c_peak.saturating_sub(curl_base_kib) as f64 / 1024.0);
+        s_rate.push(rate(s_secs));
+    }
+    Ok(json!({
+        "reps": reps,
+        "mib": mib,
+        "throughput_mib_s": Compared::of(d_rate.clone(), c_rate),
+        "throughput_vs_curl_fsync": Compared::of(d_rate, s_rate),
+        "peak_rss_growth_mib": Compared::of(d_grow, c_grow),
+    }))
+}
+
+fn clear(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Runs `curl -o`; (seconds, peak RSS KiB). With `fsync`, the file is flushed to disk after.
+fn curl(url: &str, to: &Path, fsync: bool) -> Result<(f64, u64), String> {
+    let t0 = Instant::now();
+    let child = Command::new("curl")
+        .args(["--silent", "--show-error", "--fail", "-o"])
+        .arg(to)
+        .arg(url)
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run curl: {e}"))?;
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: waits for our own child; the kernel fills status and usage.
+    if unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) } < 0 || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err("curl failed".into());
+    }
+    if fsync {
+        std::fs::File::open(to).and_then(|f| f.sync_all()).map_err(|e| e.to_string())?;
+    }
+    Ok((t0.elapsed().as_secs_f64(), usage.ru_maxrss as u64))
+}
+
+/// The measured side, in its own process: one download through Deckhand's path.
+pub fn child(args: &Args) -> Result<Value, String> {
+    let url = args.flags.get("url").ok_or("--url is required")?.clone();
+    let dir = args.required("dir")?;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let link = DownloadLink { url: url.parse().map_err(|e| format!("{url}: {e}"))?, file_name_hint: None };
+        // A storage link, as Gamma's exports are: another origin than the API's, so no key.
+        let provider = GammaProvider::new("https://public-api.gamma.app".parse().expect("a URL"), Secret::new("sk-gamma-unused"))
+            .map_err(|e| e.message().to_string())?;
+        let cancel = CancellationToken::new();
+        let before = procs::own_peak_rss_kib().unwrap_or(0);
+        let t0 = Instant::now();
+        let resp = provider.open_download(&link).await.map_err(|e| e.message().to_string())?;
+        let target = Download { dir: &dir, base_name: "Benchmark deck", format: ExportFormat::Pdf, cancel: &cancel, options: Default::default() };
+        let path = target.save(resp, &mut |_, _| {}).await.map_err(|e| e.message().to_string())?;
+        let secs = t0.elapsed().as_secs_f64();
+        let peak = procs::own_peak_rss_kib().unwrap_or(0);
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let _ = std::fs::remove_file(&path);
+        Ok(json!({ "secs": secs, "bytes": size, "peak_growth_kib": peak.saturating_sub(before), "peak_kib": peak }))
+    })
+}

@@ -1,0 +1,129 @@
+//! `deckhand-bench`: the measuring half of `scripts/bench.sh`. Each subcommand runs one
+//! benchmark and prints one JSON object on stdout (progress goes to stderr); `collect` gathers
+//! them into `bench/results.json` and `report` turns that into `bench/results.md`. (Benchmark
+//! 4 drives the real window and is `bench/many-decks.mjs`; 5 is the store's `bench/journal.sh`.)
+//!
+//! ```text
+//! deckhand-bench poll     [--reps N] [--decks N] [--train N] [--scale S] [--seed N]
+//! deckhand-bench download [--reps N] [--mib N] [--dir DIR]
+//! deckhand-bench start    --app BIN --bare BIN [--reps N] [--history-dir DIR] [--history-decks N] [--settle-ms N]
+//! deckhand-bench seed-history DIR DECKS NOTE_CHARS
+//! deckhand-bench sizes    --app BIN --bare BIN [--app-deb F] [--app-rpm F] [--bare-deb F] [--bare-rpm F] [--note TEXT]
+//! deckhand-bench collect  DIR > results.json     (DIR/meta.json, DIR/<name>.json or DIR/<name>.skipped)
+//! deckhand-bench report   results.json > results.md
+//! ```
+
+mod download;
+mod history;
+mod poll;
+mod procs;
+mod report;
+mod sizes;
+mod start;
+mod stats;
+mod xwatch;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+const USAGE: &str = "usage: deckhand-bench poll|download|start|seed-history|sizes|collect|report [options] (see src/main.rs)";
+
+/// `--name value` pairs and bare arguments.
+struct Args {
+    flags: HashMap<String, String>,
+    rest: Vec<String>,
+}
+
+impl Args {
+    fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
+        let (mut flags, mut rest) = (HashMap::new(), Vec::new());
+        let mut it = args.peekable();
+        while let Some(a) = it.next() {
+            match a.strip_prefix("--") {
+                Some(name) => {
+                    let v = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
+                    flags.insert(name.to_string(), v);
+                }
+                None => rest.push(a),
+            }
+        }
+        Ok(Args { flags, rest })
+    }
+
+    fn num<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
+        match self.flags.get(name) {
+            Some(v) => v.parse().map_err(|_| format!("--{name} must be a number")),
+            None => Ok(default),
+        }
+    }
+
+    fn path(&self, name: &str) -> Option<PathBuf> {
+        self.flags.get(name).map(PathBuf::from)
+    }
+
+    fn required(&self, name: &str) -> Result<PathBuf, String> {
+        self.path(name).ok_or_else(|| format!("--{name} is required"))
+    }
+}
+
+fn main() {
+    let mut argv = std::env::args().skip(1);
+    let Some(cmd) = argv.next() else { fail(USAGE) };
+    let args = Args::parse(argv).unwrap_or_else(|e| fail(&e));
+    let out = run(&cmd, &args).unwrap_or_else(|e| fail(&format!("deckhand-bench {cmd}: {e}")));
+    match out {
+        Value::String(text) => print!("{text}"),
+        v => println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
+    }
+}
+
+fn run(cmd: &str, args: &Args) -> Result<Value, String> {
+    let rt = || tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string());
+    let engine_err = |e: deckhand_engine::Error| e.message().to_string();
+    match cmd {
+        "poll" => {
+            let opts = poll::Options {
+                reps: args.num("reps", 3)?,
+                train: args.num("train", 30)?,
+                decks: args.num("decks", 40)?,
+                scale: args.flags.get("scale").map(|s| s.parse().map_err(|_| "--scale must be a number".to_string())).transpose()?,
+                seed: args.num("seed", 2026)?,
+            };
+            rt()?.block_on(poll::run(&opts)).map_err(engine_err)
+        }
+        "download" => download::run(args.num("reps", 3)?, args.num("mib", 1024)?, args.path("dir")),
+        "download-child" => download::child(args),
+        "start" => start::run(&start::Options {
+            app: args.required("app")?,
+            bare: args.required("bare")?,
+            reps: args.num("reps", 5)?,
+            history_dir: args.path("history-dir"),
+            history_decks: args.num("history-decks", 0)?,
+            settle: std::time::Duration::from_millis(args.num("settle-ms", 3000)?),
+        }),
+        "seed-history" => {
+            let [dir, decks, chars] = args.rest.as_slice() else { return Err("usage: seed-history DIR DECKS NOTE_CHARS".into()) };
+            let n = |s: &str| s.parse::<usize>().map_err(|_| format!("{s} is not a number"));
+            history::seed(&PathBuf::from(dir), n(decks)?, n(chars)?).map_err(engine_err)
+        }
+        "sizes" => sizes::run(args),
+        "collect" => {
+            let [dir] = args.rest.as_slice() else { return Err("usage: collect DIR".into()) };
+            report::collect(std::path::Path::new(dir))
+        }
+        "report" => {
+            let [file] = args.rest.as_slice() else { return Err("usage: report results.json".into()) };
+            let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+            let v: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+            Ok(Value::String(report::markdown(&v)))
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
+fn fail(why: &str) -> ! {
+    eprintln!("{why}");
+    std::process::exit(2)
+}
