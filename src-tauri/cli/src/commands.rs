@@ -274,7 +274,7 @@ impl Session {
     /// Refuses the whole set if any request is invalid, before anything is journaled or sent.
     fn validate(&self, decks: &[Planned]) -> Result<(), Error> {
         for (i, d) in decks.iter().enumerate() {
-            let provider = self.providers.provider(d.provider)?;
+            let provider = self.providers.provider(d.provider, Some(&self.providers.endpoint(d.provider)?))?;
             provider.validate(&d.request).map_err(|e| {
                 if decks.len() > 1 {
                     Error::invalid_input("batch", format!("Deck {}: {}", i + 1, e.message()))

@@ -5,6 +5,7 @@
 //! machine, journal, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
+pub mod atomic_file;
 pub mod connection;
 pub mod error;
 pub mod events;

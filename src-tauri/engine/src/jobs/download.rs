@@ -275,7 +275,7 @@ pub fn claim_name(part: &Path, candidate: &Path) -> Result<bool, Error> {
     match std::fs::hard_link(part, candidate) {
         Ok(()) => {
             let _ = std::fs::remove_file(part);
-            sync_dir(dir);
+            crate::atomic_file::sync_dir(dir);
             Ok(true)
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
@@ -285,23 +285,13 @@ pub fn claim_name(part: &Path, candidate: &Path) -> Result<bool, Error> {
                     let _ = std::fs::remove_file(candidate);
                     disk_error(&e, dir)
                 })?;
-                sync_dir(dir);
+                crate::atomic_file::sync_dir(dir);
                 Ok(true)
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(disk_error(&e, dir)),
         },
     }
-}
-
-/// Makes the new directory entry durable (Unix); best effort, the data itself is synced.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// A plain sentence for a file-system failure while saving into `dir`.

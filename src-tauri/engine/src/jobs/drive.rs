@@ -94,7 +94,8 @@ impl Ctx {
 
 async fn run(ctx: &Ctx) -> Result<(), Halt> {
     let job = ctx.job()?;
-    let provider = match ctx.inner.providers.provider(job.provider) {
+    // The server the job was sent to, with its own credential, whatever the settings say now.
+    let provider = match ctx.inner.providers.provider(job.provider, job.origin.as_ref()) {
         Ok(p) => p,
         // Already on the service: fixing the settings and checking again can still get it.
         Err(e) if job.remote.is_some() => return Err(ctx.end(JobState::NeedsAttention, e)),

@@ -2,12 +2,14 @@
 //! and response parsing (tested without a network) plus a thin HTTP call. Providers know
 //! nothing of jobs, files or the UI.
 
+pub mod cache;
 pub mod connect;
 pub mod gamma;
 pub mod http;
 pub mod presenton;
 pub mod types;
 
+pub use cache::ProviderCache;
 pub use connect::connect;
 pub use types::*;
 
