@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COMMANDS, EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
+import { COMMANDS, EVENT, FILES_EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
 import { checkLimits } from "../../ui/js/limits.js";
 import { needsInsecureConfirmation, parseServer } from "../../ui/js/server-address.js";
 import { describeError } from "../../ui/js/errors.js";
@@ -19,6 +19,7 @@ test("command and event names are those of the IPC contract", () => {
   assert.deepEqual(names.filter((n) => !contract.includes(n)), ["open_url"]);
   assert.equal(new Set(names).size, names.length);
   assert.equal(EVENT, "deckhand://event");
+  assert.equal(FILES_EVENT, "deckhand://files-dropped");
   assert.deepEqual(PROVIDER_IDS, ["gamma", "presenton", "presenton-self"]);
 });
 
