@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use deckhand_engine::settings::{self, Settings};
 use deckhand_engine::Error;
 
-pub const FILE_NAME: &str = "settings.json";
+pub use deckhand_engine::settings::FILE_NAME;
 
 pub struct SettingsStore {
     path: PathBuf,

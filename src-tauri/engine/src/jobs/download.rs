@@ -16,7 +16,7 @@ use crate::error::{Details, Error};
 use crate::jobs::content_check::{self, excerpt, looks_expired};
 use crate::jobs::file_names::{numbered_name, sanitize_base, MAX_CANDIDATES};
 use crate::jobs::saving::Fingerprint;
-use crate::providers::http::{request_id, retry_after};
+use crate::providers::http::{request_id, retry_after_secs};
 use crate::providers::ExportFormat;
 
 /// A server that sends no byte for this long is treated as gone.
@@ -336,7 +336,7 @@ fn broken_stream(e: &reqwest::Error, details: Details) -> Error {
 /// expired: the cure is a fresh link, which the runner asks the provider for.
 async fn status_error(resp: reqwest::Response, stall: Duration) -> Error {
     let status = resp.status().as_u16();
-    let retry = retry_after(resp.headers(), SystemTime::now());
+    let retry = retry_after_secs(resp.headers(), SystemTime::now());
     let rid = request_id(resp.headers());
     let body = read_limited(resp, stall).await;
     let details = Details {
@@ -347,7 +347,7 @@ async fn status_error(resp: reqwest::Response, stall: Duration) -> Error {
     match status {
         429 => Error::RateLimited {
             message: "The file server asked Deckhand to slow down. The download will be tried again shortly.".into(),
-            retry_after_secs: retry.map(|d| d.as_secs()),
+            retry_after_secs: retry,
             details,
         },
         500..=599 => Error::Server {

@@ -186,7 +186,8 @@ fn strip_url(e: &reqwest::Error) -> String {
     text
 }
 
-/// `Retry-After` as seconds or as an HTTP date, relative to `now`.
+/// `Retry-After` as seconds or as an HTTP date, relative to `now`. A date keeps the
+/// sub-second part of the wait (the date has whole seconds, `now` does not).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
@@ -194,6 +195,17 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     }
     let when = httpdate::parse_http_date(v).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait `Retry-After` asks for in whole seconds, rounded up: a wait is never shortened,
+/// since a server that enforces its limit answers 429 again to a request a moment early.
+pub fn retry_after_secs(headers: &HeaderMap, now: SystemTime) -> Option<u64> {
+    retry_after(headers, now).map(ceil_secs)
+}
+
+/// Whole seconds, rounded up.
+pub fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -251,8 +263,9 @@ impl Answer {
         }
     }
 
-    pub fn retry_after(&self) -> Option<Duration> {
-        retry_after(&self.headers, SystemTime::now())
+    /// `Retry-After` in whole seconds, rounded up (see [`retry_after_secs`]).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        retry_after_secs(&self.headers, SystemTime::now())
     }
 }
 
@@ -276,6 +289,19 @@ mod tests {
         assert_eq!(retry_after(&hm("retry-after", &past), now), Some(Duration::ZERO));
         assert_eq!(retry_after(&hm("retry-after", "soon"), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn a_date_is_never_rounded_down_to_an_earlier_second() {
+        // 12:00:03.400 now, the server says 12:00:05: the wait is 1.6 s, so 2 s, not 1 s.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_millis(1_790_000_003_400);
+        let date = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_005));
+        assert_eq!(retry_after(&hm("retry-after", &date), now), Some(Duration::from_millis(1_600)));
+        assert_eq!(retry_after_secs(&hm("retry-after", &date), now), Some(2));
+        assert_eq!(retry_after_secs(&hm("retry-after", "7"), now), Some(7));
+        assert_eq!(ceil_secs(Duration::ZERO), 0);
+        assert_eq!(ceil_secs(Duration::from_nanos(1)), 1);
+        assert_eq!(ceil_secs(Duration::from_secs(3)), 3);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn from_answer(answer: &Answer) -> Error {
             details,
         },
         429 => {
-            let secs = answer.retry_after().map(|d| d.as_secs());
+            let secs = answer.retry_after_secs();
             let message = match secs {
                 Some(s) if s > 0 => format!("Gamma is busy; Deckhand will try again in {s} seconds."),
                 _ => "Gamma is busy; Deckhand will try again shortly.".into(),
@@ -147,6 +147,15 @@ mod tests {
         let secs = from_answer(&answer(429, "{}", &[("retry-after", &later)])).retry_after_secs().unwrap();
         assert!((80..=90).contains(&secs), "{secs}");
         assert_eq!(from_answer(&answer(429, "", &[])).retry_after_secs(), None);
+    }
+
+    #[test]
+    fn a_date_is_waited_for_in_full() {
+        // The date has whole seconds and now does not: rounding down would come back early.
+        let date = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(3));
+        let secs = from_answer(&answer(429, "{}", &[("retry-after", &date)])).retry_after_secs().unwrap();
+        let left = httpdate::parse_http_date(&date).unwrap().duration_since(std::time::SystemTime::now()).unwrap_or_default();
+        assert!(std::time::Duration::from_secs(secs) >= left, "{secs} s is shorter than the {left:?} asked for");
     }
 
     proptest::proptest! {
