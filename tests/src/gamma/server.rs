@@ -106,6 +106,7 @@ async fn dispatch(ctx: Ctx, req: Request) -> Response {
         Some(Fault::RateLimitSeconds(s)) => return limited(Some(s.to_string())),
         Some(Fault::RateLimitDate(s)) => return limited(Some(httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(s)))),
         Some(Fault::RateLimitBare) => return limited(None),
+        Some(Fault::HugeBody { status, bytes }) => return ctx.shared.faults.huge_body(status, bytes),
         Some(Fault::Status(code)) => return injected(code, route),
         Some(Fault::Reset) => {
             if let Some(c) = &conn {

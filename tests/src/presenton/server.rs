@@ -90,6 +90,7 @@ async fn handle_request(ctx: &Ctx, req: Request) -> Response {
             return limited(Some(httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(s))))
         }
         Some(Fault::RateLimitBare) => return limited(None),
+        Some(Fault::HugeBody { status, bytes }) => return ctx.shared.faults.huge_body(status, bytes),
         Some(Fault::Status(code)) => return detail(code, &format!("Injected failure {code}")),
         Some(Fault::Reset) => {
             if let Some(c) = &conn {

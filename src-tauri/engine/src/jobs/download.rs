@@ -23,7 +23,7 @@ use crate::providers::ExportFormat;
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How much of an error answer is read to explain it.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
+const ERROR_BODY_LIMIT: usize = crate::providers::http::MAX_ERROR_BODY_BYTES;
 
 /// Knobs tests turn; the app uses the defaults.
 #[derive(Debug, Clone, Copy)]

@@ -22,6 +22,11 @@ pub enum Auth {
     Basic { user: String, password: Secret },
 }
 
+/// Largest API answer (status, lists, exports) Deckhand reads: real ones are a few KB.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+/// Largest part of an error answer kept: only its start is shown in the details.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// Per-request timeout: long enough for a slow status answer, short enough that a dead
 /// connection is noticed. Downloads use their own read timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(45);
@@ -223,15 +228,43 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// Read the whole body (API answers are small; files are streamed elsewhere).
-    pub async fn read(resp: Response) -> Result<Answer, (Error, Delivery)> {
+    /// Read the body, bounded: a broken or hostile server may send gigabytes, and no API
+    /// answer is anywhere near [`MAX_ANSWER_BYTES`]. A success over it is an error; an error
+    /// answer is cut at [`MAX_ERROR_BODY_BYTES`] (only its start is ever quoted) and keeps its
+    /// status. Files are streamed elsewhere, with checks of their own.
+    pub async fn read(mut resp: Response) -> Result<Answer, (Error, Delivery)> {
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| {
-            let (err, _) = classify_send_error(&e);
-            (err, Delivery::Uncertain)
-        })?;
-        Ok(Answer { status, headers, body })
+        let limit = if status.is_success() { MAX_ANSWER_BYTES } else { MAX_ERROR_BODY_BYTES };
+        let too_large = || {
+            let details = Details { request_id: request_id(&headers), status: Some(status.as_u16()), ..Details::default() };
+            let message = format!(
+                "The service sent an answer far larger than any it should ({} MB or more), so Deckhand stopped reading it.",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            );
+            // Whatever the request was, the server received it: a submit may have started a deck.
+            (Error::Server { message, details }, Delivery::Uncertain)
+        };
+        if status.is_success() && resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+            return Err(too_large());
+        }
+        let mut body = bytes::BytesMut::new();
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => return Err((classify_send_error(&e).0, Delivery::Uncertain)),
+            };
+            if body.len() + chunk.len() > limit {
+                if status.is_success() {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, headers, body: body.freeze() })
     }
 
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
