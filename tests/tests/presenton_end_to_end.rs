@@ -205,8 +205,8 @@ async fn a_server_that_is_not_running_is_named() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let p = PresentonProvider::self_hosted(base.clone(), SelfHostedAuth::None).unwrap();
     let e = p.test_connection().await.unwrap_err();
-    assert_eq!(e.kind(), "network");
-    assert!(e.message().contains("Is the server running at"), "{}", e.message());
+    assert_eq!(e.kind(), "connection_refused");
+    assert!(e.message().contains("Is your Presenton server started?"), "{}", e.message());
 }
 
 #[tokio::test]

@@ -200,7 +200,7 @@ export function renderJobCard(job) {
     if (action === ACTIONS.account) main.push(button(actionLabel(action, p), "job-account", () => openAccount(job), "button primary"));
     if (action === ACTIONS.checkAgain) main.push(button(actionLabel(action, p), "job-check-again", () => act(card, job, COMMANDS.checkAgain, "Checked again."), "button primary"));
     // A deck the service finished can be fetched again without making it again.
-    if (action === ACTIONS.retryDownload || (job.remote && job.remote.file_id && ["network", "timeout", "server"].includes(error.kind))) {
+    if (action === ACTIONS.retryDownload || (job.remote && job.remote.file_id && ["network", "name_not_found", "connection_refused", "timeout", "server"].includes(error.kind))) {
       main.push(button("Try the download again", "job-retry-download", () => act(card, job, COMMANDS.retryDownload, "Downloading again."), main.length ? "button" : "button primary"));
     }
     if (action === ACTIONS.retry) {

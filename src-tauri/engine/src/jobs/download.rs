@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{Details, Error};
+use crate::error::{Details, Error, TimeoutPhase};
 use crate::jobs::content_check::{self, excerpt, looks_expired};
 use crate::jobs::file_names::{numbered_name, sanitize_base, MAX_CANDIDATES};
 use crate::jobs::saving::Fingerprint;
@@ -136,6 +136,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
                         "The download stalled: no data arrived for {} seconds. Try downloading again.",
                         options.stall_timeout.as_secs().max(1)
                     ),
+                    phase: Some(TimeoutPhase::Read),
                     details,
                 })
             }
@@ -324,7 +325,7 @@ pub fn disk_error(e: &std::io::Error, dir: &Path) -> Error {
 /// A body that broke off: the connection was reset or the server closed it early.
 fn broken_stream(e: &reqwest::Error, details: Details) -> Error {
     if e.is_timeout() {
-        return Error::Timeout { message: "The download took too long and was stopped. Try downloading again.".into(), details };
+        return Error::Timeout { message: "The download took too long and was stopped. Try downloading again.".into(), phase: Some(TimeoutPhase::Read), details };
     }
     Error::Network {
         message: "The connection broke during the download, so nothing was saved. Try downloading again.".into(),

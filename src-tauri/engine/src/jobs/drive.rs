@@ -150,8 +150,9 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
             Err(f) => f,
         };
         // Nothing reached the service, or it refused to start anything because of load: safe.
+        // Only worth it when the cause may pass (not a certificate or a bad request).
         let may_repeat = match failure.delivery {
-            Delivery::NotSent => true,
+            Delivery::NotSent => failure.error.is_transient(),
             Delivery::Rejected => matches!(failure.error, Error::RateLimited { .. }),
             Delivery::Uncertain => false,
         };

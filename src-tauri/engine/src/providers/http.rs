@@ -9,7 +9,7 @@ use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use crate::providers::Delivery;
-use crate::{Details, Error, Secret};
+use crate::{Details, Error, Secret, TimeoutPhase};
 
 /// How a provider proves who it is. Every variant is attached only to requests for the API's
 /// own origin.
@@ -33,24 +33,48 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(45);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 const MAX_REDIRECTS: usize = 5;
 
+/// How long to wait for a connection, and for a whole API answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: CONNECT_TIMEOUT, request: REQUEST_TIMEOUT }
+    }
+}
+
 /// A client for one API: its base URL and credential.
 #[derive(Clone, Debug)]
 pub struct ApiClient {
     http: reqwest::Client,
     base: Url,
     auth: Auth,
+    timeouts: Timeouts,
 }
 
 impl ApiClient {
     pub fn new(base: Url, auth: Auth) -> Result<Self, Error> {
+        Self::with_timeouts(base, auth, Timeouts::default())
+    }
+
+    /// Shorter waits, for tests of servers that never answer.
+    pub fn with_timeouts(base: Url, auth: Auth, timeouts: Timeouts) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             // Redirects are followed in `send` so the credential is dropped across origins.
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
+            .connect_timeout(timeouts.connect)
             .user_agent(concat!("Deckhand/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::internal(format!("could not start the HTTP client: {e}")))?;
-        Ok(ApiClient { http, base: normalize_base(base), auth })
+        Ok(ApiClient { http, base: normalize_base(base), auth, timeouts })
+    }
+
+    /// The same API and credential with other waits.
+    pub fn retimed(&self, timeouts: Timeouts) -> Result<Self, Error> {
+        Self::with_timeouts(self.base.clone(), self.auth.clone(), timeouts)
     }
 
     pub fn base(&self) -> &Url {
@@ -71,7 +95,7 @@ impl ApiClient {
     /// A request with the credential attached when `url` is on the API's origin.
     pub fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         let own = self.is_own_origin(&url);
-        let rb = self.http.request(method, url).timeout(REQUEST_TIMEOUT);
+        let rb = self.http.request(method, url).timeout(self.timeouts.request);
         if own {
             self.authorize(rb)
         } else {
@@ -162,22 +186,115 @@ fn redirect_target(from: &Url, headers: &HeaderMap) -> Option<Url> {
     from.join(loc).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
-/// Whether a failed send may have reached the server. Only a failure to connect (which
-/// includes DNS) is certain not to have; everything else (a timeout after sending, a reset
-/// mid-answer, a broken body) may have been received and acted on.
+/// Whether a failed send may have reached the server, and why it failed. A failure to
+/// connect (DNS, refused, TLS handshake, connect timeout) is certain not to have reached it:
+/// the request is written only once the connection is up. Everything else (a timeout after
+/// sending, a reset mid-answer, a broken body) may have been received and acted on.
 pub fn classify_send_error(e: &reqwest::Error) -> (Error, Delivery) {
     let details = Details { provider_message: Some(strip_url(e)), ..Details::default() };
     if e.is_connect() {
-        let message = "The service could not be reached. Check your internet connection (or that the server is running) and try again.";
-        (Error::Network { message: message.into(), details }, Delivery::NotSent)
+        let error = match connect_failure(e) {
+            ConnectFailure::NameNotFound => Error::NameNotFound {
+                message: "The service's address could not be found. Check your internet connection, and the address if you typed it.".into(),
+                details,
+            },
+            ConnectFailure::Refused => Error::ConnectionRefused {
+                message: "Nothing is answering at the service's address: the server may not be started.".into(),
+                details,
+            },
+            ConnectFailure::Tls(problem) => Error::Tls { message: problem.sentence().into(), details },
+            ConnectFailure::TimedOut => Error::Timeout {
+                message: "The service did not answer when Deckhand tried to connect. Check your internet connection and try again.".into(),
+                phase: Some(TimeoutPhase::Connect),
+                details,
+            },
+            ConnectFailure::Other => Error::Network {
+                message: "The service could not be reached. Check your internet connection (or that the server is running) and try again.".into(),
+                details,
+            },
+        };
+        (error, Delivery::NotSent)
     } else if e.is_timeout() {
         let message = "The service took too long to answer.";
-        (Error::Timeout { message: message.into(), details }, Delivery::Uncertain)
+        (Error::Timeout { message: message.into(), phase: Some(TimeoutPhase::Read), details }, Delivery::Uncertain)
     } else if e.is_builder() {
         (Error::Internal { message: "Deckhand could not build the request.".into(), details }, Delivery::NotSent)
     } else {
         let message = "The connection to the service broke off.";
         (Error::Network { message: message.into(), details }, Delivery::Uncertain)
+    }
+}
+
+/// Why a connection could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConnectFailure {
+    NameNotFound,
+    Refused,
+    Tls(TlsProblem),
+    TimedOut,
+    Other,
+}
+
+/// What was wrong with the secure connection, for the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// Self-signed, or signed by an authority Deckhand does not know.
+    Untrusted,
+    Expired,
+    /// Made out to another name than the address.
+    WrongName,
+    Other,
+}
+
+impl TlsProblem {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            TlsProblem::Untrusted => "The server's certificate is not one Deckhand trusts (it may be self-signed), so no secure connection was made.",
+            TlsProblem::Expired => "The server's certificate has expired (or this computer's clock is wrong), so no secure connection was made.",
+            TlsProblem::WrongName => "The server's certificate is made out to another name than this address, so no secure connection was made.",
+            TlsProblem::Other => "A secure connection to the server could not be set up.",
+        }
+    }
+}
+
+/// Read from the causes under reqwest's error: hyper-util's connector says "dns error" for a
+/// name that could not be resolved; the socket's own error says refused; rustls's error
+/// (inside an `io::Error`) says what was wrong with the certificate.
+fn connect_failure(e: &reqwest::Error) -> ConnectFailure {
+    if e.is_timeout() {
+        return ConnectFailure::TimedOut;
+    }
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        // `io::Error::source` skips the error it wraps, and connectors wrap io errors in io
+        // errors: look inside each layer.
+        let mut layer: Option<&(dyn std::error::Error + 'static)> = Some(c);
+        while let Some(l) = layer {
+            if let Some(tls) = l.downcast_ref::<rustls::Error>() {
+                return ConnectFailure::Tls(tls_problem(tls));
+            }
+            let Some(io) = l.downcast_ref::<std::io::Error>() else { break };
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return ConnectFailure::Refused;
+            }
+            layer = io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static));
+        }
+        if c.to_string() == "dns error" {
+            return ConnectFailure::NameNotFound;
+        }
+        cause = c.source();
+    }
+    ConnectFailure::Other
+}
+
+fn tls_problem(e: &rustls::Error) -> TlsProblem {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature | C::InvalidPurpose | C::ApplicationVerificationFailure) => TlsProblem::Untrusted,
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. }) => TlsProblem::Expired,
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => TlsProblem::WrongName,
+        rustls::Error::InvalidCertificate(_) => TlsProblem::Untrusted,
+        _ => TlsProblem::Other,
     }
 }
 

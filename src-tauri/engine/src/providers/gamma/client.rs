@@ -15,7 +15,7 @@ use url::Url;
 use super::languages::{IMAGE_MODELS, LANGUAGES};
 use super::response::{self, ExportState};
 use super::{errors, request};
-use crate::providers::http::{request_id, Answer, ApiClient, Auth};
+use crate::providers::http::{request_id, Answer, ApiClient, Auth, Timeouts};
 use crate::providers::{
     Choice, ChoiceKind, ChoicePage, ChoiceQuery, ConnectionReport, DeckRequest, Delivery, DownloadLink, ExportFormat,
     Provider, ProviderKind, RemoteJob, RemoteState, RemoteStatus, SubmitFailure, Submitted,
@@ -100,6 +100,12 @@ impl GammaProvider {
         self
     }
 
+    /// Other connect and answer timeouts (tests of servers that never answer).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Result<Self, Error> {
+        self.api = self.api.retimed(timeouts)?;
+        Ok(self)
+    }
+
     fn success(answer: Answer) -> Result<Answer, Error> {
         if answer.status.is_success() {
             Ok(answer)
@@ -164,6 +170,7 @@ impl GammaProvider {
         }
         Err(Error::Timeout {
             message: "Gamma is still preparing a fresh copy of the file. Deckhand will try again.".into(),
+            phase: None,
             details: Details { provider_message: Some(format!("export {export_id} still pending")), ..Details::default() },
         })
     }

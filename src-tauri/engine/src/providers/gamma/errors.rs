@@ -50,7 +50,7 @@ pub fn from_answer(answer: &Answer) -> Error {
             message: "Gamma does not know this deck any more. Start it again if you still need it.".into(),
             details,
         },
-        408 | 504 => Error::Timeout { message: "Gamma took too long to answer. Deckhand will try again.".into(), details },
+        408 | 504 => Error::Timeout { message: "Gamma took too long to answer. Deckhand will try again.".into(), phase: None, details },
         422 => Error::ProviderFailed {
             message: "Gamma could not write this deck; try rewording the content or asking for fewer cards.".into(),
             details,

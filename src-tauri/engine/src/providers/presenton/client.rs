@@ -15,12 +15,12 @@ use super::response::{
     PresentationAndPath, PresentationSummary, Task,
 };
 use super::{errors, languages, request};
-use crate::providers::http::{request_id, Answer, ApiClient, Auth};
+use crate::providers::http::{request_id, Answer, ApiClient, Auth, Timeouts};
 use crate::providers::{
     Choice, ChoiceKind, ChoicePage, ChoiceQuery, ConnectionReport, DeckRequest, Delivery, DownloadLink, ExportFormat,
     Provider, ProviderKind, RemoteJob, RemoteState, RemoteStatus, SubmitFailure, Submitted,
 };
-use crate::{Details, Error, Secret};
+use crate::{Details, Error, Secret, TimeoutPhase};
 
 pub const HOSTED_BASE_URL: &str = "https://api.presenton.ai";
 pub const SELF_HOSTED_DEFAULT_URL: &str = "http://localhost:5001";
@@ -110,6 +110,12 @@ impl PresentonProvider {
         Ok(PresentonProvider { kind, api: ApiClient::new(base, auth)?, choices: Mutex::new(HashMap::new()) })
     }
 
+    /// Other connect and answer timeouts (tests of servers that never answer).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Result<Self, Error> {
+        self.api = self.api.retimed(timeouts)?;
+        Ok(self)
+    }
+
     fn hosted_mode(&self) -> bool {
         self.kind == ProviderKind::Presenton
     }
@@ -143,14 +149,14 @@ impl PresentonProvider {
     }
 
     async fn get_answer(&self, path: &str) -> Result<Answer, Error> {
-        let resp = self.api.get(self.api.url(path)?, None).await?;
+        let resp = self.api.get(self.api.url(path)?, None).await.map_err(|e| self.unreachable(e))?;
         let answer = Answer::read(resp).await.map_err(|(e, _)| e)?;
         self.success(answer)
     }
 
     async fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<Answer, Error> {
         let rb = self.api.request(Method::POST, self.api.url(path)?).json(body);
-        let resp = self.api.send(rb).await.map_err(|(e, _)| e)?;
+        let resp = self.api.send(rb).await.map_err(|(e, _)| self.unreachable(e))?;
         let answer = Answer::read(resp).await.map_err(|(e, _)| e)?;
         self.success(answer)
     }
@@ -181,7 +187,7 @@ impl PresentonProvider {
         }
         let url = self.api.url(UPLOAD).map_err(not_sent)?;
         let rb = self.api.request(Method::POST, url).timeout(UPLOAD_TIMEOUT).multipart(form);
-        let resp = self.api.send(rb).await.map_err(|(e, _)| not_sent(e))?;
+        let resp = self.api.send(rb).await.map_err(|(e, _)| not_sent(self.unreachable(e)))?;
         let answer = Answer::read(resp).await.map_err(|(e, _)| not_sent(e))?;
         if answer.status.is_client_error() {
             return Err(SubmitFailure { error: errors::from_answer(&answer, self.hosted_mode()), delivery: Delivery::Rejected });
@@ -260,10 +266,31 @@ impl PresentonProvider {
         })
     }
 
+    /// Connection failures in words about the person's own server: the address to check,
+    /// whether it is started, what to do about its certificate. Hosted errors pass as they are.
     fn unreachable(&self, e: Error) -> Error {
+        if self.hosted_mode() {
+            return e;
+        }
+        let base = self.api.base();
         match e {
-            Error::Network { details, .. } if !self.hosted_mode() => Error::Network {
-                message: format!("Could not reach the Presenton server. Is the server running at {}?", self.api.base()),
+            Error::ConnectionRefused { details, .. } => Error::ConnectionRefused {
+                message: format!("Nothing is answering at {base}. Is your Presenton server started? Start it, then try again."),
+                details,
+            },
+            Error::NameNotFound { details, .. } => Error::NameNotFound {
+                message: format!("The server name in {base} could not be found. Check the address in Settings (and that this computer is on the same network as the server)."),
+                details,
+            },
+            Error::Tls { details, .. } => Error::Tls {
+                message: format!(
+                    "Your Presenton server at {base} has a certificate Deckhand does not trust (probably self-signed), so no secure connection was made. Give the server a certificate from a public authority such as Let's Encrypt, or use its plain http:// address."
+                ),
+                details,
+            },
+            Error::Timeout { phase: Some(TimeoutPhase::Connect), details, .. } => Error::Timeout {
+                message: format!("Your Presenton server at {base} did not answer. Is it started, and is the address right?"),
+                phase: Some(TimeoutPhase::Connect),
                 details,
             },
             other => other,
@@ -405,7 +432,7 @@ impl Provider for PresentonProvider {
     }
 
     async fn open_download(&self, link: &DownloadLink) -> Result<reqwest::Response, Error> {
-        let resp = self.api.get(link.url.clone(), Some(DOWNLOAD_TIMEOUT)).await?;
+        let resp = self.api.get(link.url.clone(), Some(DOWNLOAD_TIMEOUT)).await.map_err(|e| self.unreachable(e))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -453,7 +480,7 @@ impl Provider for PresentonProvider {
                 Err(e) => Err(e),
             }
         } else {
-            self.get_answer(TEMPLATES).await.map_err(|e| self.unreachable(e))?;
+            self.get_answer(TEMPLATES).await?;
             Ok(ConnectionReport {
                 message: format!("Connected to the Presenton server at {}.", self.api.base()),
                 ..ConnectionReport::default()
