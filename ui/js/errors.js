@@ -31,6 +31,7 @@ const COPY = {
     : [`${p} took too long to answer.`, "Check again now, or a little later.", ACTIONS.checkAgain],
   submit_uncertain: (p) => [`Deckhand can't tell whether ${p} received this request.`, `Check your ${p} account before trying again — trying again may charge you twice.`, ACTIONS.checkAgain],
   expired_link: (p) => ["The download link for this deck has expired.", `Try the download again. If that fails, open the deck in ${p} and export it there.`, ACTIONS.retryDownload],
+  file_unavailable: (p) => [`${p} made this deck, but Deckhand can't fetch its file.`, "Open the deck where “What Deckhand knows” says and download it there. Nothing was charged twice.", ACTIONS.retryDownload],
   bad_file: (p) => [`What ${p} sent isn't a usable file.`, "Try the download again.", ACTIONS.retryDownload],
   disk: () => ["Deckhand couldn't save the file on this computer.", "Check that there is free space and that the save folder exists (you can change it in Settings), then try the download again.", ACTIONS.retryDownload],
   keychain: () => ["Your computer's keychain couldn't keep the key.", "Unlock the keychain and try again, or keep the key for this session only.", null],

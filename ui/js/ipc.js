@@ -61,6 +61,7 @@ export const ERROR_KINDS = [
   "timeout",
   "submit_uncertain",
   "expired_link",
+  "file_unavailable",
   "bad_file",
   "disk",
   "keychain",

@@ -109,6 +109,9 @@ error_enum! {
     SubmitUncertain => "submit_uncertain" {},
     /// The download link had expired and no fresh one could be had.
     ExpiredLink => "expired_link" {},
+    /// The service made the deck, but offers no way to fetch its file (its routes to look the
+    /// deck up or export it again are missing): the message says where to get it.
+    FileUnavailable => "file_unavailable" {},
     /// What arrived is not the file asked for (an HTML error page, a truncated ZIP, …).
     BadFile => "bad_file" {},
     /// The file could not be written (disk full, folder not writable, …).
