@@ -181,13 +181,20 @@ export function renderJobCard(job) {
     if (job.edit_url) actions.append(button(`Edit in ${PROVIDERS[job.provider] ? PROVIDERS[job.provider].name : p}`, "job-editor", () => act(card, job, COMMANDS.openEditor)));
     actions.append(remove());
   } else if (job.state === "needs_attention") {
+    // Most often a request that may or may not have arrived; otherwise the error says what
+    // happened (a deck that was made but whose file cannot be fetched, a key to fix, …).
+    const uncertain = !job.error || job.error.kind === "submit_uncertain";
+    const { sentence, next } = uncertain
+      ? { sentence: `Deckhand can't tell whether ${p} received this request.`, next: `Check your ${p} account before trying again — trying again may charge you twice.` }
+      : describeError(job.error, p);
     card.append(h("div", { class: "problem attention", "data-testid": "job-attention" },
-      h("p", { class: "problem-sentence" }, `Deckhand can't tell whether ${p} received this request.`),
-      h("p", { class: "problem-next" }, `Check your ${p} account before trying again — trying again may charge you twice.`),
+      h("p", { class: "problem-sentence" }, sentence),
+      h("p", { class: "problem-next" }, next),
       job.error ? renderDetails(job.error) : null));
     actions.append(
       button("Check again", "job-check-again", () => act(card, job, COMMANDS.checkAgain, "Checked again."), "button primary"));
-    if (PROVIDERS[job.provider] && PROVIDERS[job.provider].accountUrl) actions.append(button(`Open my ${p} account`, "job-account", () => openAccount(job)));
+    if (!uncertain && job.edit_url) actions.append(button(`Open in ${PROVIDERS[job.provider] ? PROVIDERS[job.provider].name : p}`, "job-editor", () => act(card, job, COMMANDS.openEditor)));
+    if (uncertain && PROVIDERS[job.provider] && PROVIDERS[job.provider].accountUrl) actions.append(button(`Open my ${p} account`, "job-account", () => openAccount(job)));
     actions.append(remakeWithCare("Make it again anyway"), remove());
   } else if (job.state === "cancelled") {
     card.append(h("p", { class: "hint" }, `${p} may still finish it and charge your account.`));
