@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use deckhand_engine::source_text::{read_source_file_with, Isolation};
+use deckhand_tests::files::pdf_of;
 
 fn reader() -> Isolation {
     Isolation::program(env!("CARGO_BIN_EXE_deckhand-cli"))
@@ -20,25 +21,6 @@ fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-/// A PDF of these objects (object 1 the catalog), with a correct cross-reference table.
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
-    out
 }
 
 fn stream(dict: &str, content: &[u8]) -> Vec<u8> {
@@ -57,7 +39,7 @@ fn page_drawing_forms(forms: Vec<Vec<u8>>) -> Vec<u8> {
         stream("", b"/F Do"),
     ];
     objects.extend(forms);
-    pdf(&objects)
+    pdf_of(&objects)
 }
 
 /// A form that draws itself: the parser recurses until the stack overflows.
@@ -133,7 +115,7 @@ fn inflating_content() -> Vec<u8> {
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 4 0 R >>".to_vec(),
     ];
     objects.push(stream("/Filter /FlateDecode", &zeros_zlib(600 * 1024 * 1024 / 258)));
-    pdf(&objects)
+    pdf_of(&objects)
 }
 
 #[test]
