@@ -6,6 +6,7 @@ pub mod connect;
 pub mod gamma;
 pub mod http;
 pub mod presenton;
+pub mod send_error;
 pub mod types;
 
 pub use connect::connect;
