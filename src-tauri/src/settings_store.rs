@@ -17,7 +17,7 @@ use deckhand_engine::atomic_file;
 use deckhand_engine::settings::{self, Settings};
 use deckhand_engine::Error;
 
-pub const FILE_NAME: &str = "settings.json";
+pub use deckhand_engine::settings::FILE_NAME;
 
 pub struct SettingsStore {
     path: PathBuf,

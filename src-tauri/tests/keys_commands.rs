@@ -165,7 +165,7 @@ fn each_connection_failure_keeps_its_own_kind() {
         Error::Auth { message: "Your Gamma plan does not include the API.".into(), details: Details { status: Some(403), ..Default::default() } },
         Error::SetupRequired { message: "Finish setting up your server.".into(), details: Details { status: Some(428), ..Default::default() } },
         Error::RateLimited { message: "Busy.".into(), retry_after_secs: Some(30), details: Details::default() },
-        Error::Timeout { message: "Too slow.".into(), details: Details::default() },
+        Error::Timeout { message: "Too slow.".into(), phase: None, details: Details::default() },
     ];
     for e in failures {
         t.services.answer(ProviderKind::Gamma, Answer::Fail(e.clone()));

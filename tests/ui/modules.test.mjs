@@ -70,6 +70,18 @@ test("every error kind has its own sentence and a next step; unknown kinds still
   assert.match(describeError({ kind: "rate_limited", retry_after_secs: 300 }, "Gamma").next, /5 minutes/);
 });
 
+test("connection failures are told apart: address, not started, certificate, connect or answer timeout", () => {
+  const p = "Presenton (self-hosted)";
+  assert.match(describeError({ kind: "name_not_found" }, p).next, /server address in Settings/);
+  assert.match(describeError({ kind: "connection_refused" }, p).next, /is it started\?/);
+  assert.match(describeError({ kind: "tls" }, p).next, /self-signed certificate/);
+  const connect = describeError({ kind: "timeout", phase: "connect" }, p);
+  const read = describeError({ kind: "timeout", phase: "read" }, p);
+  assert.notEqual(connect.sentence, read.sentence);
+  assert.match(connect.sentence, /when Deckhand tried to connect/);
+  assert.equal(read.sentence, describeError({ kind: "timeout" }, p).sentence, "no phase reads as a slow answer");
+});
+
 test("durations, sizes and file names read naturally", () => {
   assert.equal(formatDuration(45), "45 s");
   assert.equal(formatDuration(125), "2 min 5 s");

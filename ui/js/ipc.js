@@ -61,9 +61,13 @@ export const ERROR_KINDS = [
   "server",
   "provider_failed",
   "network",
+  "name_not_found",
+  "connection_refused",
+  "tls",
   "timeout",
   "submit_uncertain",
   "expired_link",
+  "file_unavailable",
   "bad_file",
   "disk",
   "keychain",
@@ -80,7 +84,7 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
 /**
  * @typedef {"gamma"|"presenton"|"presenton-self"} ProviderId
  * @typedef {{provider_message?: string|null, request_id?: string|null, status?: number|null}} ErrorDetails
- * @typedef {{kind: string, message: string, details?: ErrorDetails, retry_after_secs?: number, field?: string}} EngineError
+ * @typedef {{kind: string, message: string, details?: ErrorDetails, retry_after_secs?: number, field?: string, phase?: "connect"|"read"}} EngineError
  * @typedef {{set: boolean, last4: string|null, sessionOnly: boolean}} KeyStatus
  * @typedef {{token: string, name: string}} ChosenFile  a file the person picked or dropped
  * @typedef {{id: string, name: string, detail?: string}} Choice

@@ -1,6 +1,6 @@
 //! Where the CLI's providers come from. Only the command line's own part is here: the service
-//! address from `--base-url` or the environment, and keys from the environment before the
-//! system keychain where the app keeps them. The rest is the engine's, as in the app: which
+//! address from `--base-url`, the environment or the app's settings file (read-only), and keys
+//! from the environment before the system keychain where the app keeps them. The rest is the engine's, as in the app: which
 //! keychain account, which credential, the plain-http rule (`connection::resolve`) and which
 //! provider speaks to the service (`providers::connect`).
 
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use deckhand_engine::connection::{self, Endpoint, EnvOverrides, SignIn, ProviderConnection, GAMMA_BASE_URL_ENV, PRESENTON_BASE_URL_ENV};
 use deckhand_engine::jobs::runner::ProviderSource;
 use deckhand_engine::providers::{self, Provider, ProviderCache, ProviderKind};
-use deckhand_engine::settings::{SelfHostedAuthMode, Settings};
+use deckhand_engine::settings::{parse_base_url, SelfHostedAuthMode, Settings};
 use deckhand_engine::{Error, Secret, SecretAccount, SecretStore};
 use url::Url;
 
@@ -32,6 +32,9 @@ pub type EnvFn = dyn Fn(&str) -> Option<String> + Send + Sync;
 /// `--base-url` or the environment say now.
 pub struct CliProviders {
     base_override: Option<Url>,
+    /// The app's settings file, when there is one: the self-hosted server, its sign-in name
+    /// and the plain-http servers the person confirmed there.
+    app: Option<Settings>,
     env: Box<EnvFn>,
     keychain: Mutex<Option<Arc<dyn SecretStore>>>,
     built: ProviderCache,
@@ -39,12 +42,18 @@ pub struct CliProviders {
 
 impl CliProviders {
     /// `base_override` (from `--base-url`) applies to whichever service is used.
-    pub fn new(base_override: Option<Url>) -> Self {
-        Self::with(base_override, Box::new(|k| std::env::var(k).ok().filter(|v| !v.is_empty())), None)
+    pub fn new(base_override: Option<Url>, app: Option<Settings>) -> Self {
+        Self::with(base_override, Box::new(|k| std::env::var(k).ok().filter(|v| !v.is_empty())), None).with_app_settings(app)
     }
 
     pub fn with(base_override: Option<Url>, env: Box<EnvFn>, keychain: Option<Arc<dyn SecretStore>>) -> Self {
-        CliProviders { base_override, env, keychain: Mutex::new(keychain), built: ProviderCache::default() }
+        CliProviders { base_override, app: None, env, keychain: Mutex::new(keychain), built: ProviderCache::default() }
+    }
+
+    /// What the app's settings file says, below the command line and the environment.
+    pub fn with_app_settings(mut self, app: Option<Settings>) -> Self {
+        self.app = app;
+        self
     }
 
     /// The system keychain, opened only when a key is not in the environment.
@@ -83,9 +92,13 @@ impl CliProviders {
         Ok(endpoint)
     }
 
-    /// The settings the engine's rules read, made from the command line's environment.
+    /// The settings the engine's rules read: the app's settings file under the command line's
+    /// environment and flags.
     fn settings(&self, kind: ProviderKind, env: &EnvOverrides) -> Settings {
-        let mut settings = Settings::default();
+        // Hosted addresses come only from the command line and the environment: the settings
+        // have no field for them.
+        let mut settings = self.app.clone().unwrap_or_default();
+        let saved_server = settings.servers.presenton_self.clone();
         if let Some(url) = &env.presenton_base_url {
             settings.servers.presenton_self.base_url = url.clone();
         }
@@ -98,11 +111,20 @@ impl CliProviders {
             return settings;
         }
         // Self-hosted: Basic sign-in from the environment, a Bearer key from the environment,
-        // else the key the app saved for this server, else no sign-in (servers without auth).
+        // else the sign-in set up in the app for this very server, else the key the app saved
+        // for this server, else no sign-in (servers without auth).
+        let server = &mut settings.servers.presenton_self;
+        let same_server = self.app.is_some() && same_origin(&saved_server.base_url, &server.base_url);
+        if !same_server {
+            server.auth = SelfHostedAuthMode::None;
+            server.user = None;
+        }
         if let Some(user) = (self.env)(PRESENTON_USER_ENV) {
-            settings.servers.presenton_self.auth = SelfHostedAuthMode::Basic;
-            settings.servers.presenton_self.user = Some(user);
-        } else if (self.env)(PRESENTON_SELF_KEY_ENV).is_some() || self.app_saved_self_hosted_key(&settings) {
+            server.auth = SelfHostedAuthMode::Basic;
+            server.user = Some(user);
+        } else if (self.env)(PRESENTON_SELF_KEY_ENV).is_some() {
+            server.auth = SelfHostedAuthMode::Bearer;
+        } else if server.auth == SelfHostedAuthMode::None && self.app_saved_self_hosted_key(&settings) {
             settings.servers.presenton_self.auth = SelfHostedAuthMode::Bearer;
         }
         settings
@@ -154,6 +176,14 @@ impl CliProviders {
 fn basic_user(settings: &Settings) -> Option<&str> {
     let server = &settings.servers.presenton_self;
     (server.auth == SelfHostedAuthMode::Basic).then_some(server.user.as_deref()).flatten()
+}
+
+/// Whether two typed addresses name the same server (scheme, host and port).
+fn same_origin(a: &str, b: &str) -> bool {
+    match (parse_base_url(a), parse_base_url(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
 }
 
 /// Keys from the environment first, then the system keychain.
@@ -277,6 +307,36 @@ mod tests {
         assert_eq!(s.connection(ProviderKind::Gamma).unwrap().base.as_str(), "http://127.0.0.1:7/");
         assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap().base.as_str(), "http://127.0.0.1:7/");
         assert_eq!(s.provider(ProviderKind::Gamma, None).unwrap().kind(), ProviderKind::Gamma, "built by the engine's connect");
+    }
+
+    #[test]
+    fn the_apps_self_hosted_server_sign_in_and_confirmations_are_used() {
+        let mut app = Settings::default();
+        app.servers.presenton_self.base_url = "http://deck.lan:5001".into();
+        app.servers.presenton_self.auth = SelfHostedAuthMode::Basic;
+        app.servers.presenton_self.user = Some("admin".into());
+        app.servers.insecure_confirmed = vec!["http://deck.lan:5001".into()];
+        let store = MemorySecretStore::default();
+        let account = SecretAccount::PresentonSelfPassword { origin: "http://deck.lan:5001".into(), user: "admin".into() };
+        store.set(&account, &Secret::new("pw-123456")).unwrap();
+        let s = source(&[("DECKHAND_GAMMA_API_KEY", "k")], Some(store)).with_app_settings(Some(app.clone()));
+        let c = s.connection(ProviderKind::PresentonSelf).unwrap();
+        assert_eq!(c.base.as_str(), "http://deck.lan:5001/", "the address set up in the app");
+        assert_eq!(c.credentials, Credentials::Basic { user: "admin".into(), password: Secret::new("pw-123456") });
+        assert_eq!(s.connection(ProviderKind::Gamma).unwrap().base.as_str(), "https://public-api.gamma.app/", "hosted addresses never come from the file");
+
+        // The environment wins over the file; the file's sign-in stays with the file's server.
+        let s = source(&[("DECKHAND_PRESENTON_BASE_URL", "http://127.0.0.1:7")], Some(MemorySecretStore::default()))
+            .with_app_settings(Some(app.clone()));
+        let c = s.connection(ProviderKind::PresentonSelf).unwrap();
+        assert_eq!((c.base.as_str(), c.credentials), ("http://127.0.0.1:7/", Credentials::None));
+        let s = source(&[("DECKHAND_PRESENTON_USER", "me"), ("DECKHAND_PRESENTON_PASSWORD", "pw")], None).with_app_settings(Some(app.clone()));
+        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap().credentials, Credentials::Basic { user: "me".into(), password: Secret::new("pw") });
+
+        // Without the app's confirmation, plain http to that server is refused as before.
+        app.servers.insecure_confirmed.clear();
+        let s = source(&[], Some(MemorySecretStore::default())).with_app_settings(Some(app));
+        assert_eq!(s.connection(ProviderKind::PresentonSelf).unwrap_err().kind(), "insecure_connection");
     }
 
     #[test]

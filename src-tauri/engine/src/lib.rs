@@ -17,7 +17,7 @@ pub mod secrets;
 pub mod settings;
 pub mod source_text;
 
-pub use error::{Details, Error};
+pub use error::{Details, Error, TimeoutPhase};
 pub use events::{EngineEvent, EventSink};
 pub use secret::Secret;
 pub use secrets::{SecretAccount, SecretStore};

@@ -13,6 +13,17 @@ use url::Url;
 use crate::providers::{ExportFormat, ProviderKind};
 use crate::Error;
 
+/// The settings file's name in the data folder (the app writes it; the CLI only reads it).
+pub const FILE_NAME: &str = "settings.json";
+
+/// The settings file in `data_dir`, read-only: `None` when there is none (nothing set up in
+/// the app yet). What cannot be used is reset to defaults, as the app does, but nothing is
+/// written; the problem is returned for the caller to mention.
+pub fn read_file(data_dir: &std::path::Path) -> Option<Loaded> {
+    let bytes = std::fs::read(data_dir.join(FILE_NAME)).ok()?;
+    Some(load(&bytes))
+}
+
 /// The version written today. Files without one are the pre-release shape (version 0).
 pub const SCHEMA_VERSION: u32 = 1;
 

@@ -249,7 +249,7 @@ export function renderNewDeck(root, opts = {}) {
       look.append(...items.map((it) => h("option", { value: it.id, selected: it.id === (draft.look || defaults[kind === "themes" ? "theme" : "template"]) }, it.name)));
       lookHint.textContent = items.length ? `${formatNumber(items.length)} to choose from.` : "";
     } catch (err) {
-      lookHint.textContent = err.kind === "network" || err.kind === "timeout"
+      lookHint.textContent = ["network", "name_not_found", "timeout"].includes(err.kind)
         ? `You seem to be offline, so the list of ${kind} can't be loaded. ${PROVIDERS[provider].name}'s default look will be used.`
         : `The list of ${kind} can't be loaded right now. ${PROVIDERS[provider].name}'s default look will be used.`;
     }
