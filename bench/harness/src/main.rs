@@ -127,3 +127,42 @@ fn fail(why: &str) -> ! {
     eprintln!("{why}");
     std::process::exit(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn read(rel: &str) -> String {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// The `[name]` table of a TOML file, as its non-empty, non-comment lines.
+    fn table(toml: &str, name: &str) -> Vec<String> {
+        let header = format!("[{name}]");
+        let mut lines = toml.lines().map(str::trim).skip_while(|l| *l != header);
+        lines.next();
+        lines.take_while(|l| !l.starts_with('[')).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+    }
+
+    fn locked_version(lock: &str, package: &str) -> Option<String> {
+        let key = format!("name = \"{package}\"\n");
+        let at = lock.find(&key)? + key.len();
+        lock[at..].lines().next()?.strip_prefix("version = \"")?.strip_suffix('"').map(str::to_string)
+    }
+
+    /// The comparison is fair only while the bare window is built like Deckhand: the same
+    /// release profile and the same Tauri.
+    #[test]
+    fn the_bare_window_is_built_like_deckhand() {
+        let (root, bare) = (read("../../Cargo.toml"), read("../bare-window/Cargo.toml"));
+        assert_eq!(table(&bare, "profile.release"), table(&root, "profile.release"), "copy the root [profile.release] into bench/bare-window/Cargo.toml");
+        let (root_lock, bare_lock) = (read("../../Cargo.lock"), read("../bare-window/Cargo.lock"));
+        for package in ["tauri", "tauri-runtime-wry", "wry", "webkit2gtk", "tauri-build"] {
+            let v = locked_version(&root_lock, package);
+            assert!(v.is_some(), "{package} not in Cargo.lock");
+            assert_eq!(locked_version(&bare_lock, package), v, "{package}: update bench/bare-window/Cargo.lock (cargo update -p {package} --precise …)");
+        }
+        let features = |toml: &str| table(toml, "dependencies").into_iter().find(|l| l.starts_with("tauri =")).map(|l| l.split("features").nth(1).map(str::to_string));
+        assert_eq!(features(&bare), features(&read("../../src-tauri/Cargo.toml")), "the same tauri features as the app");
+    }
+}

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use deckhand_engine::connection::{Credentials, ProviderConnection};
+use deckhand_engine::connection::{Credentials, Endpoint, ProviderConnection};
 use deckhand_engine::jobs::poll_schedule::PollRules;
 use deckhand_engine::jobs::poll_simulation::{Policy, Spread};
 use deckhand_engine::jobs::{Engine, EngineConfig, JobState, ProviderSource};
@@ -182,11 +182,16 @@ impl Fake {
     }
 }
 
-struct OneProvider(Arc<dyn Provider>);
+/// The one fake every deck of this engine goes to.
+struct OneProvider(Endpoint, Arc<dyn Provider>);
 
 impl ProviderSource for OneProvider {
-    fn provider(&self, _kind: ProviderKind) -> Result<Arc<dyn Provider>, Error> {
+    fn endpoint(&self, _kind: ProviderKind) -> Result<Endpoint, Error> {
         Ok(self.0.clone())
+    }
+
+    fn provider(&self, _kind: ProviderKind, _endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error> {
+        Ok(self.1.clone())
     }
 }
 
@@ -213,9 +218,10 @@ async fn one_policy(spread: Spread, policy: Policy, scale: f64, train: &[f64], m
     config.concurrency.insert(kind, 1000);
     config.poll.rules.insert(kind, policy.rules());
     config.poll.scale_time(scale);
-    let provider = deckhand_engine::providers::connect(&fake.connection(kind))?;
+    let connection = fake.connection(kind);
+    let provider = deckhand_engine::providers::connect(&connection)?;
     let done = Arc::new(DoneAt::default());
-    let engine = Engine::open(config, Arc::new(OneProvider(provider)), done.clone())?;
+    let engine = Engine::open(config, Arc::new(OneProvider(connection.endpoint(), provider)), done.clone())?;
     let out = dir.path().join("decks");
     let cold = round(&engine, &fake, &done, kind, &out, train.len(), scale).await?;
     let learned = round(&engine, &fake, &done, kind, &out, measured.len(), scale).await?;
