@@ -5,10 +5,10 @@
 // how long a click on "Your decks" takes to show the list. The same clicks with every deck
 // cancelled (nothing waiting, the same cards) are the baseline. Prints one JSON object.
 //
-//   APP_BIN=… FAKE_SERVER=… [DECKS=200] [SECONDS=60] [CLICKS=5] node bench/many-decks.mjs
+//   APP_BIN=… FAKE_SERVER=… [DECKS=200] [SECONDS=60] [CLICKS=5] [OUT=file] node bench/many-decks.mjs
 // Run inside Xvfb and a private session (scripts/bench.sh does).
 
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
@@ -175,7 +175,7 @@ try {
   const idle = await cpuOver(IDLE_SECONDS);
   const idleClicks = await clicks(s, shown);
 
-  console.log(JSON.stringify({
+  const result = JSON.stringify({
     decks: DECKS,
     at_once: atOnce,
     seconds: waiting.secs,
@@ -187,7 +187,10 @@ try {
     idle_app_cpu_percent: idle.app_percent,
     idle_webkit_cpu_percent: idle.webkit_percent,
     click_ms_idle: idleClicks,
-  }, null, 2));
+  }, null, 2);
+  // OUT: into a file (the desktop session around this script may print on stdout too).
+  if (process.env.OUT) writeFileSync(process.env.OUT, `${result}\n`);
+  else console.log(result);
 } finally {
   if (s) await s.end();
   if (driver) await driver.stop();

@@ -116,12 +116,12 @@ in_desktop() { scripts/private-session.sh xvfb-run -a -s "-screen 0 1280x800x24"
 # --- benchmarks -------------------------------------------------------------------------------
 if wants poll; then
   stage "1. poll"
-  "$harness" poll --reps "$(reps_or 3)" >"$work/poll.json" || skip poll "the poll benchmark failed (see the output above)"
+  "$harness" poll --reps "$(reps_or 3)" --out "$work/poll.json" || skip poll "the poll benchmark failed (see the output above)"
 fi
 
 if wants download; then
   stage "2. download"
-  "$harness" download --reps "$(reps_or 3)" --dir "$work" >"$work/download.json" || skip download "the download benchmark failed (see the output above)"
+  "$harness" download --reps "$(reps_or 3)" --dir "$work" --out "$work/download.json" || skip download "the download benchmark failed (see the output above)"
 fi
 
 if wants start; then
@@ -134,12 +134,12 @@ if wants start; then
   fi
   stage "3. start"
   in_desktop "$harness" start --app "$release/deckhand" --bare "$release/bare-window" --reps "$(reps_or 5)" "${history_args[@]}" \
-    >"$work/start.json" || skip start "the start benchmark failed (see the output above)"
+    --out "$work/start.json" >&2 || skip start "the start benchmark failed (see the output above)"
 fi
 
 if wants many; then
   stage "4. many decks at once"
-  APP_BIN=$release/deckhand FAKE_SERVER=$release/fake-server in_desktop node bench/many-decks.mjs >"$work/many.json" ||
+  APP_BIN=$release/deckhand FAKE_SERVER=$release/fake-server OUT=$work/many.json in_desktop node bench/many-decks.mjs >&2 ||
     skip many "the many-decks benchmark failed (see the output above)"
 fi
 
@@ -160,7 +160,7 @@ if wants sizes; then
   [ -n "$bare_deb" ] && args+=(--bare-deb "$bare_deb")
   [ -n "$bare_rpm" ] && args+=(--bare-rpm "$bare_rpm")
   [ -n "$sizes_note" ] && args+=(--note "$sizes_note")
-  "$harness" sizes "${args[@]}" >"$work/sizes.json" || skip sizes "the sizes could not be read (see the output above)"
+  "$harness" sizes "${args[@]}" --out "$work/sizes.json" || skip sizes "the sizes could not be read (see the output above)"
 fi
 
 # --- report -----------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ cat >"$work/meta.json" <<EOF
  "machine": {"cpus": "$(nproc)", "kernel": "$(uname -sr)", "load": "$(cut -d' ' -f1-3 /proc/loadavg)"},
  "seconds": $((SECONDS - t0))}
 EOF
-"$harness" collect "$work" >bench/results.json && "$harness" report bench/results.json >bench/results.md || { say "the report could not be written"; exit 1; }
+"$harness" collect "$work" --out bench/results.json && "$harness" report bench/results.json --out bench/results.md || { say "the report could not be written"; exit 1; }
 stage "done: bench/results.md"
 ls "$work"/*.skipped >/dev/null 2>&1 && { say "some benchmarks were skipped:"; cat "$work"/*.skipped >&2; }
 exit 0

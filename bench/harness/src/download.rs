@@ -4,7 +4,7 @@
 //! is its own: Deckhand's in a child of this binary that reports its peak RSS growth (VmHWM
 //! after − before); curl's from the kernel (wait4's ru_maxrss) less curl's own peak on a tiny
 //! file. `curl -o` does not fsync; "curl + fsync" adds the flush Deckhand always does, to show
-//! what that promise costs.
+//! what that promise costs; the same into memory (tmpfs) leaves the disk out.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -66,33 +66,19 @@ fn serve(mib: usize) -> Result<String, String> {
 pub fn run(reps: usize, mib: usize, dir: Option<PathBuf>) -> Result<Value, String> {
     let base = serve(mib)?;
     let work = tempfile::tempdir_in(dir.unwrap_or_else(std::env::temp_dir)).map_err(|e| e.to_string())?;
-    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    // The same downloads into memory (tmpfs) show the network and CPU side without the disk.
+    let shm = Path::new("/dev/shm");
+    let memory = if shm.is_dir() { tempfile::tempdir_in(shm).ok() } else { None };
     let bytes = (HEAD.len() + mib * MIB + TAIL.len()) as f64;
+    let rate = |s: f64| bytes / MIB as f64 / s;
     let curl_base_kib = curl(&format!("{base}/small.pdf"), &work.path().join("small.pdf"), false)?.1;
-    let (mut d_rate, mut d_grow, mut c_rate, mut c_grow, mut s_rate) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut d_rate, mut d_grow, mut c_rate, mut c_grow, mut s_rate, mut dm_rate, mut cm_rate) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for rep in 0..reps {
-        // Every run starts with nothing waiting to be written.
-        // SAFETY: sync(2) has no preconditions.
-        unsafe { libc::sync() };
-        let out = Command::new(&me)
-            .args(["download-child", "--url", &format!("{base}/big.pdf"), "--dir"])
-            .arg(work.path())
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| e.to_string())?;
-        let v: Value = serde_json::from_slice(&out.stdout).map_err(|_| format!("the download child failed: {}", String::from_utf8_lossy(&out.stdout)))?;
-        let secs = v["secs"].as_f64().ok_or("no time from the download child")?;
-        let grew = v["peak_growth_kib"].as_f64().unwrap_or(f64::NAN) / 1024.0;
-        clear(work.path());
-        unsafe { libc::sync() };
-        let (c_secs, c_peak) = curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), false)?;
-        clear(work.path());
-        unsafe { libc::sync() };
-        let (s_secs, _) = curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), true)?;
-        clear(work.path());
-        let rate = |s: f64| bytes / MIB as f64 / s;
+        let (secs, grew) = deckhand(&base, work.path())?;
+        let (c_secs, c_peak) = fresh(work.path(), || curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), false))?;
+        let (s_secs, _) = fresh(work.path(), || curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), true))?;
         eprintln!(
-            "download: rep {rep}: Deckhand {:.0} MiB/s (+{grew:.1} MiB peak RSS), curl {:.0} MiB/s, curl + fsync {:.0} MiB/s",
+            "download: rep {rep} to disk: Deckhand {:.0} MiB/s (+{grew:.1} MiB peak RSS), curl {:.0} MiB/s, curl + fsync {:.0} MiB/s",
             rate(secs),
             rate(c_secs),
             rate(s_secs)
@@ -102,14 +88,47 @@ pub fn run(reps: usize, mib: usize, dir: Option<PathBuf>) -> Result<Value, Strin
         c_rate.push(rate(c_secs));
         c_grow.push(c_peak.saturating_sub(curl_base_kib) as f64 / 1024.0);
         s_rate.push(rate(s_secs));
+        if let Some(m) = &memory {
+            let (m_secs, _) = deckhand(&base, m.path())?;
+            let (mc_secs, _) = fresh(m.path(), || curl(&format!("{base}/big.pdf"), &m.path().join("big.pdf"), false))?;
+            eprintln!("download: rep {rep} to memory: Deckhand {:.0} MiB/s, curl {:.0} MiB/s", rate(m_secs), rate(mc_secs));
+            dm_rate.push(rate(m_secs));
+            cm_rate.push(rate(mc_secs));
+        }
     }
     Ok(json!({
         "reps": reps,
         "mib": mib,
         "throughput_mib_s": Compared::of(d_rate.clone(), c_rate),
         "throughput_vs_curl_fsync": Compared::of(d_rate, s_rate),
+        "throughput_to_memory_mib_s": if memory.is_some() { json!(Compared::of(dm_rate, cm_rate)) } else { Value::Null },
         "peak_rss_growth_mib": Compared::of(d_grow, c_grow),
     }))
+}
+
+/// Runs `f` with nothing left waiting to be written to disk before it, and clears `dir` after.
+fn fresh<T>(dir: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    // SAFETY: sync(2) has no preconditions.
+    unsafe { libc::sync() };
+    let r = f();
+    clear(dir);
+    r
+}
+
+/// One download through Deckhand's path, in a child process: (seconds, peak RSS growth MiB).
+fn deckhand(base: &str, dir: &Path) -> Result<(f64, f64), String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    fresh(dir, || {
+        let out = Command::new(&me)
+            .args(["download-child", "--url", &format!("{base}/big.pdf"), "--dir"])
+            .arg(dir)
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| e.to_string())?;
+        let v: Value = serde_json::from_slice(&out.stdout).map_err(|_| format!("the download child failed: {}", String::from_utf8_lossy(&out.stdout)))?;
+        let secs = v["secs"].as_f64().ok_or("no time from the download child")?;
+        Ok((secs, v["peak_growth_kib"].as_f64().unwrap_or(f64::NAN) / 1024.0))
+    })
 }
 
 fn clear(dir: &Path) {

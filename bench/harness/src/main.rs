@@ -1,5 +1,6 @@
 //! `deckhand-bench`: the measuring half of `scripts/bench.sh`. Each subcommand runs one
-//! benchmark and prints one JSON object on stdout (progress goes to stderr); `collect` gathers
+//! benchmark and prints one JSON object on stdout or into `--out FILE` (progress goes to
+//! stderr); `collect` gathers
 //! them into `bench/results.json` and `report` turns that into `bench/results.md`. (Benchmark
 //! 4 drives the real window and is `bench/many-decks.mjs`; 5 is the store's `bench/journal.sh`.)
 //!
@@ -73,9 +74,14 @@ fn main() {
     let Some(cmd) = argv.next() else { fail(USAGE) };
     let args = Args::parse(argv).unwrap_or_else(|e| fail(&e));
     let out = run(&cmd, &args).unwrap_or_else(|e| fail(&format!("deckhand-bench {cmd}: {e}")));
-    match out {
-        Value::String(text) => print!("{text}"),
-        v => println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
+    let text = match out {
+        Value::String(text) => text,
+        v => serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
+    };
+    // --out: into a file (a desktop session wrapped around the harness may print on stdout too).
+    match args.path("out") {
+        Some(path) => std::fs::write(&path, text).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display()))),
+        None => print!("{text}"),
     }
 }
 

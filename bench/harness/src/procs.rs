@@ -1,4 +1,4 @@
-//! What Linux says about a process and its children: memory (RSS, PSS), peak RSS.
+//! What Linux says about a process and its children: memory (RSS, PSS), CPU time, peak RSS.
 
 use std::path::Path;
 
@@ -40,6 +40,15 @@ pub fn rss_pss_kib(pid: u32) -> Option<(u64, u64)> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
     let field = |k: &str| s.lines().find(|l| l.starts_with(k)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok());
     Some((field("Rss:")?, field("Pss:")?))
+}
+
+/// User + system CPU seconds the process has used so far.
+pub fn cpu_secs(pid: u32) -> Option<f64> {
+    let utime: f64 = stat_field(pid, 14)?.parse().ok()?;
+    let stime: f64 = stat_field(pid, 15)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Some((utime + stime) / hz)
 }
 
 /// This process's peak resident memory so far (VmHWM), KiB.
@@ -86,6 +95,7 @@ mod tests {
         let (rss, pss) = rss_pss_kib(me).unwrap();
         assert!(rss > 0 && pss > 0 && pss <= rss);
         assert!(own_peak_rss_kib().unwrap() > 0);
+        assert!(cpu_secs(me).unwrap() >= 0.0);
         assert!(alive(me));
         assert!(!name(me).is_empty());
     }

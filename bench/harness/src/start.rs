@@ -1,7 +1,8 @@
 //! Benchmark 3: start-up and memory, Deckhand against a bare Tauri window, under Xvfb. Per
 //! start: spawn → window mapped (seen from the X server), spawn → the page's first screen
 //! painted (each page says so once, after the frame, through a command that prints a line
-//! when asked to), then RSS and PSS of the app and its WebKit processes `settle` after
+//! when asked to), the CPU time the app and its WebKit processes spent until then (a count a
+//! busy machine disturbs less than the clock), then RSS and PSS of them all `settle` after
 //! spawning. Each app starts once unmeasured first (caches, a history imported
 //! from an older format), then the configurations take turns so the machine's noise falls on
 //! all of them alike.
@@ -39,6 +40,7 @@ struct Config {
 struct Runs {
     mapped_ms: Vec<f64>,
     rendered_ms: Vec<f64>,
+    cpu_ms: Vec<f64>,
     rss_mib: Vec<f64>,
     pss_mib: Vec<f64>,
     /// Name → (RSS, PSS) MiB of the last run, to see which process grew.
@@ -63,11 +65,12 @@ pub fn run(opts: &Options) -> Result<Value, String> {
         for (c, r) in configs.iter().zip(runs.iter_mut()) {
             let m = once(c, opts.settle, scratch.path())?;
             eprintln!(
-                "start: rep {rep} {}: mapped {:.0} ms, rendered {:.0} ms, RSS {:.0} MiB, PSS {:.0} MiB",
-                c.name, m.mapped_ms, m.rendered_ms, m.rss_mib, m.pss_mib
+                "start: rep {rep} {}: mapped {:.0} ms, page ready {:.0} ms (CPU {:.0} ms), RSS {:.0} MiB, PSS {:.0} MiB",
+                c.name, m.mapped_ms, m.rendered_ms, m.cpu_ms, m.rss_mib, m.pss_mib
             );
             r.mapped_ms.push(m.mapped_ms);
             r.rendered_ms.push(m.rendered_ms);
+            r.cpu_ms.push(m.cpu_ms);
             r.rss_mib.push(m.rss_mib);
             r.pss_mib.push(m.pss_mib);
             r.processes = m.processes;
@@ -80,6 +83,7 @@ pub fn run(opts: &Options) -> Result<Value, String> {
             json!({
                 "mapped_ms": Figure::of(r.mapped_ms),
                 "rendered_ms": Figure::of(r.rendered_ms),
+                "cpu_ms": Figure::of(r.cpu_ms),
                 "rss_mib": Figure::of(r.rss_mib),
                 "pss_mib": Figure::of(r.pss_mib),
                 "processes": r.processes.iter().map(|(n, rss, pss)| json!({"name": n, "rss_mib": rss, "pss_mib": pss})).collect::<Vec<_>>(),
@@ -92,6 +96,7 @@ pub fn run(opts: &Options) -> Result<Value, String> {
 struct Measured {
     mapped_ms: f64,
     rendered_ms: f64,
+    cpu_ms: f64,
     rss_mib: f64,
     pss_mib: f64,
     processes: Vec<(String, f64, f64)>,
@@ -119,10 +124,11 @@ fn once(c: &Config, settle: Duration, scratch: &Path) -> Result<Measured, String
     });
     let seen = watch.wait_for_window(t0, Duration::from_secs(60)).and_then(|mapped| {
         let ready = rx.recv_timeout(Duration::from_secs(60)).map_err(|_| "the page never said it was ready".to_string())?;
-        Ok((mapped, ready - t0))
+        let cpu: f64 = procs::tree(child.id()).into_iter().filter_map(procs::cpu_secs).sum();
+        Ok((mapped, ready - t0, cpu))
     });
     drop(watch);
-    let (mapped, ready) = match seen {
+    let (mapped, ready, cpu) = match seen {
         Ok(s) => s,
         Err(e) => {
             procs::stop_tree(&procs::tree(child.id()), Duration::from_secs(3));
@@ -148,6 +154,7 @@ fn once(c: &Config, settle: Duration, scratch: &Path) -> Result<Measured, String
     Ok(Measured {
         mapped_ms: mapped.as_secs_f64() * 1000.0,
         rendered_ms: ready.as_secs_f64() * 1000.0,
+        cpu_ms: cpu * 1000.0,
         rss_mib: rss as f64 / 1024.0,
         pss_mib: pss as f64 / 1024.0,
         processes,

@@ -120,6 +120,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
 
     let total = resp.content_length();
     progress(0, total);
+    let mut flush = FlushBehind::new(&file).await;
     let mut received: u64 = 0;
     let mut fingerprint = Fingerprint::default();
     let mut stream = resp.bytes_stream();
@@ -150,6 +151,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
             r = file.write_all(&chunk) => r.map_err(|e| disk_error(&e, dir))?,
         }
         fingerprint.update(&chunk);
+        flush.wrote(chunk.len());
         received += chunk.len() as u64;
         progress(received, total);
     }
@@ -164,6 +166,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
         }
     }
     file.flush().await.map_err(|e| disk_error(&e, dir))?;
+    flush.finish().await;
     file.sync_all().await.map_err(|e| disk_error(&e, dir))?;
     drop(file);
     if cancel.is_cancelled() {
@@ -184,6 +187,50 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
     .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
     let (size, sha256) = fingerprint.finish();
     Ok(Fetched { part: part_path, base, size, sha256, guard })
+}
+
+/// Flushing a large file to disk only once all of it has arrived makes the disk wait for the
+/// network, then the network wait for the disk. So every [`FLUSH_EVERY`] bytes a flush of what
+/// has arrived so far starts in the background (one at a time, on a clone of the handle), and
+/// the final `sync_all`, which still makes the promise, finds little left to write. A small
+/// deck never reaches the threshold and is flushed once, at the end, as before.
+struct FlushBehind {
+    file: Option<std::fs::File>,
+    running: Option<tokio::task::JoinHandle<()>>,
+    unflushed: u64,
+}
+
+const FLUSH_EVERY: u64 = 64 * 1024 * 1024;
+
+impl FlushBehind {
+    async fn new(file: &tokio::fs::File) -> FlushBehind {
+        // Without a second handle nothing is flushed early; the final sync still runs.
+        let file = match file.try_clone().await {
+            Ok(f) => Some(f.into_std().await),
+            Err(_) => None,
+        };
+        FlushBehind { file, running: None, unflushed: 0 }
+    }
+
+    fn wrote(&mut self, bytes: usize) {
+        self.unflushed += bytes as u64;
+        if self.unflushed < FLUSH_EVERY || self.running.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        let Some(file) = self.file.as_ref().and_then(|f| f.try_clone().ok()) else { return };
+        self.unflushed = 0;
+        // An error here changes nothing: the final sync_all reports it.
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            let _ = file.sync_data();
+        }));
+    }
+
+    /// Waits for the flush under way, if any.
+    async fn finish(self) {
+        if let Some(running) = self.running {
+            let _ = running.await;
+        }
+    }
 }
 
 /// Removes the partial file when the download fails, is cancelled or its future is dropped.

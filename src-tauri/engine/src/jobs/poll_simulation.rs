@@ -244,7 +244,7 @@ mod tests {
             let name = spread.name();
             println!("{name}: median {lm:.2}/{fm:.2}, p90 {lp:.2}/{fp:.2}, requests {lr:.2}/{fr:.2}; cold median {cm:.2}, requests {cr:.2}");
             assert!(lr <= fr && lm <= fm && lp <= fp, "{name}: learned is worse than fixed 5 s");
-            assert!((cr / fr - 1.0).abs() < 0.02 && (cm / fm - 1.0).abs() < 0.05, "{name}: cold start differs from fixed 5 s");
+            assert!((cr / fr - 1.0).abs() < 0.01 && (cm / fm - 1.0).abs() < 0.02, "{name}: cold start differs from fixed 5 s");
             if spread == Spread::Presenton073 {
                 assert!(lm <= 0.5 * fm, "{name}: median {lm} vs {fm}");
             }
