@@ -4,7 +4,7 @@
 #
 #   ./scripts/bench.sh                     every benchmark (about 10–15 minutes on 2 cores once built)
 #   ./scripts/bench.sh poll start          only these: poll download start many history sizes
-#   ./scripts/bench.sh --reps 5 download   repetitions (default: poll 3, download 3, start 5)
+#   ./scripts/bench.sh --reps 5 download   repetitions (default: poll 5, download 3, start 5)
 #
 # It builds what it needs in release mode first (the first time: the release build of the app,
 # the bare Tauri window it is compared with, the packages; later runs reuse them), then:
@@ -99,13 +99,15 @@ if wants start || wants many || wants sizes; then
   elif ! command -v cargo-tauri >/dev/null; then
     sizes_note="No tauri-cli here, so the bare window's packages were not built."
   fi
-  stage "building the bare Tauri window (release, the same profile)"
-  if wants sizes; then
-    tauri_build bench/bare-window deb,rpm || { say "the bare window did not build"; exit 1; }
-    bare_deb=$(newest "$release/bundle/deb" 'Bare Window_*.deb' "$marker")
-    bare_rpm=$(newest "$release/bundle/rpm" 'Bare Window-*.rpm' "$marker")
-  else
-    tauri_build bench/bare-window || { say "the bare window did not build"; exit 1; }
+  if wants start || wants sizes; then
+    stage "building the bare Tauri window (release, the same profile)"
+    if wants sizes; then
+      tauri_build bench/bare-window deb,rpm || { say "the bare window did not build"; exit 1; }
+      bare_deb=$(newest "$release/bundle/deb" 'Bare Window_*.deb' "$marker")
+      bare_rpm=$(newest "$release/bundle/rpm" 'Bare Window-*.rpm' "$marker")
+    else
+      tauri_build bench/bare-window || { say "the bare window did not build"; exit 1; }
+    fi
   fi
   rm -f "$marker"
 fi
@@ -116,7 +118,7 @@ in_desktop() { scripts/private-session.sh xvfb-run -a -s "-screen 0 1280x800x24"
 # --- benchmarks -------------------------------------------------------------------------------
 if wants poll; then
   stage "1. poll"
-  "$harness" poll --reps "$(reps_or 3)" --out "$work/poll.json" || skip poll "the poll benchmark failed (see the output above)"
+  "$harness" poll --reps "$(reps_or 5)" --out "$work/poll.json" || skip poll "the poll benchmark failed (see the output above)"
 fi
 
 if wants download; then

@@ -91,7 +91,7 @@ fn run(cmd: &str, args: &Args) -> Result<Value, String> {
     match cmd {
         "poll" => {
             let opts = poll::Options {
-                reps: args.num("reps", 3)?,
+                reps: args.num("reps", 5)?,
                 train: args.num("train", 30)?,
                 decks: args.num("decks", 40)?,
                 scale: args.flags.get("scale").map(|s| s.parse().map_err(|_| "--scale must be a number".to_string())).transpose()?,

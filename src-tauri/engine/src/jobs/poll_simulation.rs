@@ -194,6 +194,67 @@ pub fn simulate(policy: Policy, spread: Spread, history: usize, decks: usize, se
     Summary::of(&outcomes)
 }
 
+/// The lowest median latency any poll schedule could reach on `spread` within `rules`' floor
+/// and ceiling while asking no more often on average than polling every `rules.budget_gap`, as
+/// a multiple of that fixed poller's median latency (half its gap). It is an oracle's: it knows
+/// the spread exactly (a real schedule knows a few past decks) and may leave slow decks waiting
+/// up to the ceiling, so no schedule does better; goals below it cannot be met.
+///
+/// Why: with gaps g(t), a deck finishing at t is seen uniformly within its gap, so the share of
+/// decks seen within L is ∫ f·min(1, L/g) dt, and the requests are ∫ S/g dt plus a constant every
+/// schedule pays. Where g ≥ L both are linear in 1/g with the ratio L·f/S (L times the hazard),
+/// whatever g is: the best use of the budget is the floor where the hazard is highest and the
+/// ceiling elsewhere (a fractional knapsack); a gap below L buys nothing more.
+pub fn best_median_ratio(spread: Spread, rules: &PollRules) -> f64 {
+    const DRAWS: usize = 200_000;
+    const STEP: f64 = 0.25;
+    let durations = spread.durations(DRAWS, 0x5EED);
+    let longest = durations.iter().copied().fold(0.0, f64::max);
+    // Per cell of STEP seconds: the share of decks finishing in it, and the share still running
+    // at its middle.
+    let mut finish = vec![0.0; (longest / STEP) as usize + 1];
+    for d in durations {
+        finish[(d / STEP) as usize] += 1.0 / DRAWS as f64;
+    }
+    let mut left = 1.0;
+    let running: Vec<f64> = finish.iter().map(|p| {
+        left -= p;
+        left + p / 2.0
+    }).collect();
+    let mut by_hazard: Vec<usize> = (0..finish.len()).filter(|&i| finish[i] > 0.0).collect();
+    by_hazard.sort_by(|&a, &b| (finish[b] / running[b]).total_cmp(&(finish[a] / running[a])));
+    let budget_gap = rules.budget_gap.as_secs_f64();
+    let ceiling = rules.max_gap.max(rules.base_gap).as_secs_f64();
+    let spare = running.iter().sum::<f64>() * STEP * (1.0 / budget_gap - 1.0 / ceiling);
+    let share_within = |l: f64| {
+        let floor = rules.min_gap.as_secs_f64().max(l).min(ceiling);
+        let extra = 1.0 / floor - 1.0 / ceiling;
+        let mut share = (l / ceiling).min(1.0);
+        let mut budget = spare;
+        for &i in &by_hazard {
+            let cost = running[i] * STEP * extra;
+            if extra <= 0.0 || budget <= 0.0 {
+                break;
+            }
+            let take = (budget / cost).min(1.0);
+            share += take * finish[i] * (l * extra).min(1.0 - (l / ceiling).min(1.0));
+            budget -= take * cost;
+        }
+        share
+    };
+    // The smallest L within which half the decks are seen.
+    let (mut lo, mut hi) = (0.0, ceiling);
+    for _ in 0..50 {
+        let mid = (lo + hi) / 2.0;
+        if share_within(mid) >= 0.5 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi / (budget_gap / 2.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +309,28 @@ mod tests {
             if spread == Spread::Presenton073 {
                 assert!(lm <= 0.5 * fm, "{name}: median {lm} vs {fm}");
             }
+        }
+    }
+
+    #[test]
+    fn no_schedule_beats_the_oracle_and_fixed_polling_cannot_beat_itself() {
+        let five = PollRules::fixed(Duration::from_secs(5));
+        for spread in Spread::ALL {
+            let only_five = best_median_ratio(spread, &five);
+            assert!((only_five - 1.0).abs() < 0.01, "{}: {only_five}", spread.name());
+            let rules = PollRules::for_provider(spread.provider());
+            let best = best_median_ratio(spread, &rules);
+            let seeds = 0..6u64;
+            let ratio = seeds
+                .clone()
+                .map(|s| {
+                    let fixed = simulate(Policy::Fixed(Duration::from_secs(5)), spread, 0, 1000, s);
+                    simulate(Policy::Deckhand(rules), spread, 30, 1000, s).median_latency / fixed.median_latency
+                })
+                .sum::<f64>()
+                / seeds.count() as f64;
+            println!("{}: Deckhand {ratio:.2}x fixed 5 s, best possible {best:.2}x", spread.name());
+            assert!(best > 0.0 && best < 1.0 && ratio >= best - 0.02, "{}: Deckhand {ratio} below the oracle's {best}", spread.name());
         }
     }
 
