@@ -274,6 +274,20 @@ pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
     panic!("never happened: {what}");
 }
 
+/// Every job as the store on disk holds it (read by another connection, as another process would).
+pub fn stored_jobs(data_dir: &Path) -> Vec<Job> {
+    let store = deckhand_engine::jobs::store::Store::open_reader(data_dir).unwrap().expect("a job store");
+    store
+        .all()
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| match s {
+            deckhand_engine::jobs::record::Stored::Known(job) => Some(*job),
+            deckhand_engine::jobs::record::Stored::Newer(_) => None,
+        })
+        .collect()
+}
+
 pub fn count_by_state(jobs: &[Job]) -> HashMap<JobState, usize> {
     let mut m = HashMap::new();
     for j in jobs {
