@@ -37,8 +37,8 @@ pub struct Cli {
 pub enum Command {
     /// Make one deck and download it.
     Generate(GenerateArgs),
-    /// Every job in the journal.
-    List,
+    /// The jobs, newest first (all of them, or those that match).
+    List(ListArgs),
     /// One job's state.
     Status { id: String },
     /// Fetch a job's file (again), or check again on a deck still being made.
@@ -56,6 +56,24 @@ pub enum Command {
     /// slides, language, format, theme, template, instructions, provider, out, files; any
     /// other column is a provider option).
     Batch(BatchArgs),
+}
+
+/// What `list` shows.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ListArgs {
+    /// Only jobs whose title or topic contains this (any case).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only jobs in this state (queued, submitting, running, downloading, done, failed,
+    /// cancelled, needs_attention). Repeatable.
+    #[arg(long = "state")]
+    pub states: Vec<String>,
+    /// Only jobs of this service (gamma, presenton, presenton-self). Repeatable.
+    #[arg(long = "provider")]
+    pub providers: Vec<String>,
+    /// At most this many (the newest).
+    #[arg(long)]
+    pub limit: Option<u64>,
 }
 
 /// Options shared by `generate` and (as defaults) `batch`.
@@ -207,6 +225,7 @@ pub fn plan(content: String, title: Option<String>, opts: &DeckOptions, cwd: &st
         instructions: opts.instructions.clone(),
         source_files: files,
         options: opts.options.iter().cloned().collect(),
+        ..Default::default()
     };
     Ok(Planned { provider, request, out_dir })
 }

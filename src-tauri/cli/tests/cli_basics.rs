@@ -1,12 +1,13 @@
-//! The built binary without any service: bad input refused before anything is journaled,
-//! `list`/`status`/`cancel`/`download` over a journal written in the engine's own format,
-//! JSON shapes and exit statuses.
+//! The built binary without any service: bad input refused before anything is recorded,
+//! `list`/`status`/`cancel`/`download` over a job store written by the engine itself, JSON
+//! shapes and exit statuses.
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME};
 use deckhand_engine::jobs::lock::{DataLock, Holder};
+use deckhand_engine::jobs::record::Stored;
+use deckhand_engine::jobs::store::{Store, DB_FILE as FILE_NAME};
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ProviderKind, RemoteJob};
 use deckhand_engine::Error;
@@ -38,13 +39,15 @@ fn job(id: &str, state: JobState) -> Job {
 }
 
 fn write_journal(dir: &Path, jobs: Vec<Job>) {
-    let (journal, _) = Journal::open(dir, 1).unwrap();
-    journal.save(&JournalData { jobs, ..Default::default() }).unwrap();
+    let store = Store::open(dir, 1).unwrap().store;
+    for job in &jobs {
+        store.insert(job).unwrap();
+    }
 }
 
 fn journal_jobs(dir: &Path) -> Vec<Job> {
-    let data: JournalData = serde_json::from_slice(&std::fs::read(dir.join(FILE_NAME)).unwrap()).unwrap();
-    data.jobs
+    let stored = Store::open_reader(dir).unwrap().unwrap().all().unwrap();
+    stored.into_iter().map(|s| if let Stored::Known(job) = s { *job } else { panic!("unreadable") }).collect()
 }
 
 #[test]
@@ -98,7 +101,7 @@ fn list_and_status_read_the_journal() {
     done.file = Some(dir.path().join("Solar.pptx"));
     done.edit_url = Some("https://gamma.app/docs/x".into());
     let mut failed = job("j-failed", JobState::Failed);
-    failed.error = Some(Error::Server { message: "Gamma had a problem.".into(), details: Default::default() });
+    failed.error = Some(Error::Server { message: "Gamma had a problem.".into(), details: Default::default() }.into());
     let attention = job("j-attn", JobState::NeedsAttention);
     let mut stalled = job("j-stalled", JobState::Running);
     stalled.stalled = true;

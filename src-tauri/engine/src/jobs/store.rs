@@ -148,6 +148,11 @@ impl Store {
             Ok(c)
         };
         let (write, read) = open().and_then(|w| Ok((w, open()?))).map_err(|e| db_error(&path, e))?;
+        // Created a moment ago and its tables not yet committed: nothing to read yet.
+        let schema: i64 = read.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| db_error(&path, e))?;
+        if schema == 0 {
+            return Ok(None);
+        }
         Ok(Some(Store { identity: FileId::of(&path), path, write: Mutex::new(Writer { conn: write, sync: Durability::Relaxed }), read: Mutex::new(read) }))
     }
 
