@@ -173,8 +173,8 @@ impl Session {
     }
 
     fn job(&self, id: &str) -> Value {
-        let jobs = self.ok("list_jobs", json!({}));
-        jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
+        let page = self.ok("list_jobs", json!({}));
+        page["jobs"].as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
     }
 
     /// Polls `list_jobs` until the job is in `state`; fails at once if it ends in another.
@@ -318,6 +318,8 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.ok("key_status", json!({"provider": "presenton-self"}));
     s.ok("get_settings", json!({}));
     s.ok("list_jobs", json!({}));
+    s.ok("job_counts", json!({}));
+    s.ok("get_job", json!({"id": g1}));
 
     // The flow did what it says: four real decks, each service paid once per deck, every fault
     // used, the keys in the keychain, the expired link seen and renewed.

@@ -18,7 +18,8 @@ use crate::jobs::ids::now_ms;
 use crate::jobs::listing::{HistoryPage, HistoryQuery, JobCounts};
 use crate::jobs::queue::Slots;
 use crate::jobs::store::{Durability, Store};
-use crate::jobs::table::{unknown_job, JobTable};
+use crate::jobs::record::Stored;
+use crate::jobs::table::{made_by_newer, unknown_job, JobTable};
 use crate::jobs::view::full_record;
 use crate::jobs::{Job, JobId, JobState};
 use crate::providers::{DeckRequest, ProviderKind};
@@ -167,7 +168,11 @@ impl Engine {
     }
 
     fn existing(&self, id: &str) -> Result<Job, Error> {
-        self.table().job(id).ok_or_else(unknown_job)
+        match self.table().stored(id)? {
+            Some(Stored::Known(job)) => Ok(*job),
+            Some(Stored::Newer(_)) => Err(made_by_newer()),
+            None => Err(unknown_job()),
+        }
     }
 
     /// Stops local work at once. The service may still finish the deck and charge for it.
@@ -249,7 +254,7 @@ impl Engine {
     pub async fn remove(&self, id: &str) -> Result<(), Error> {
         match self.table().stored(id)? {
             None => return Err(unknown_job()),
-            Some(crate::jobs::record::Stored::Known(job)) if job.is_active() => return Err(busy("cancel it before removing it.")),
+            Some(Stored::Known(job)) if job.is_active() => return Err(busy("cancel it before removing it.")),
             Some(_) => {}
         }
         self.table().stop_run(id);

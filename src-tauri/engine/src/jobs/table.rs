@@ -58,7 +58,7 @@ pub(crate) fn unknown_job() -> Error {
     Error::NotFound { message: "That job is not in the list any more.".into(), details: Details::default() }
 }
 
-fn made_by_newer() -> Error {
+pub(crate) fn made_by_newer() -> Error {
     Error::invalid_input("id", "This deck was made by a newer Deckhand; open it there to work on it.")
 }
 

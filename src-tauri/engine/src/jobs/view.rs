@@ -60,6 +60,16 @@ pub fn full_record(stored: Stored) -> Value {
     }
 }
 
+/// A job that serializes as its view: what job commands answer the window with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobView(pub Job);
+
+impl Serialize for JobView {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_as_view(&self.0, s)
+    }
+}
+
 /// `EngineEvent::JobChanged` sends its job as a view (`#[serde(serialize_with)]`).
 pub fn serialize_as_view<S: Serializer, J: std::borrow::Borrow<Job>>(job: &J, s: S) -> Result<S::Ok, S::Error> {
     let job = job.borrow();
