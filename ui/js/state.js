@@ -12,8 +12,10 @@ export const state = {
   settings: null,
   /** @type {string|null} the settings notice (a corrupt file was reset) */
   notice: null,
-  /** @type {Map<string, import("./ipc.js").Job>} */
+  /** @type {Map<string, import("./ipc.js").Job>} the decks loaded so far (see history.js) */
   jobs: new Map(),
+  /** Where "Your decks" stands in the history: the next page's cursor, how many there are. */
+  history: { nextCursor: null, total: 0, loading: false },
   /** @type {Map<string, {bytes: number, total: number|null}>} */
   downloads: new Map(),
   /** Credits the account has left, by provider, when known. */
