@@ -86,7 +86,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// The person's words for a database error.
-fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::journal(format!(
         "Deckhand could not read or save its list of decks ({}): {e}. Check that the disk is not full and the folder is writable.",
         path.display()
@@ -103,7 +103,12 @@ impl Store {
         })?;
         let path = dir.join(DB_FILE);
         let mut notices = Vec::new();
-        let (store, mut startup) = match Store::connect(&path).and_then(|s| s.startup().map(|st| (s, st))) {
+        let opened = match damaged::is_marked(&path) {
+            // Damage was found while working: start over now, as for damage found here.
+            true => Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT), None)),
+            false => Store::connect(&path).and_then(|s| s.startup().map(|st| (s, st))),
+        };
+        let (store, mut startup) = match opened {
             Ok(opened) => opened,
             Err(e) if damaged::is_damage(&e) => {
                 let (store, notice) = damaged::start_over(dir, &path, now_ms)?;
@@ -180,6 +185,19 @@ impl Store {
         &self.path
     }
 
+    /// An error while working: damage found now (a page that could not be read at start) is
+    /// marked, so the next start keeps the damaged file aside and brings back what it can.
+    fn failed(&self, e: rusqlite::Error) -> Error {
+        if !damaged::is_damage(&e) {
+            return db_error(&self.path, e);
+        }
+        damaged::mark(&self.path);
+        tracing::warn!(error = %e, "the job database is damaged");
+        Error::journal(
+            "Deckhand's list of decks is damaged. Close Deckhand and open it again: it will keep the damaged list aside and bring back every deck it can still read.",
+        )
+    }
+
     fn startup(&self) -> rusqlite::Result<Startup> {
         let w = lock(&self.write);
         let mut active = Vec::new();
@@ -240,7 +258,7 @@ impl Store {
             tx.commit()?;
             Ok(out)
         };
-        run(&mut w).map_err(|e| db_error(&self.path, e))
+        run(&mut w).map_err(|e| self.failed(e))
     }
 
     /// Records a new job, durably.
@@ -297,7 +315,7 @@ impl Store {
             .and_then(|mut s| {
                 s.query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))).optional()
             })
-            .map_err(|e| db_error(&self.path, e))?;
+            .map_err(|e| self.failed(e))?;
         Ok(found.map(|(version, rec, notes)| record::read(version, &rec, notes.as_deref())))
     }
 
@@ -311,17 +329,17 @@ impl Store {
             let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
             rows.map(|row| row.map(|(v, rec, notes)| record::read(v, &rec, notes.as_deref()))).collect()
         };
-        read().map_err(|e| db_error(&self.path, e))
+        read().map_err(|e| self.failed(e))
     }
 
     /// A page of the history, newest first.
     pub fn list(&self, query: &CheckedQuery) -> Result<HistoryPage, Error> {
-        queries::list(&lock(&self.read), query).map_err(|e| db_error(&self.path, e))
+        queries::list(&lock(&self.read), query).map_err(|e| self.failed(e))
     }
 
     /// How many jobs in each state and for each service.
     pub fn counts(&self) -> Result<JobCounts, Error> {
-        queries::counts(&lock(&self.read)).map_err(|e| db_error(&self.path, e))
+        queries::counts(&lock(&self.read)).map_err(|e| self.failed(e))
     }
 }
 

@@ -53,12 +53,20 @@ pub struct FakeProvider {
     pub calls: Mutex<Calls>,
     /// While set, every status call answers "running" (with a progress message).
     pub hold: AtomicBool,
+    /// The next status call panics (a bug in a provider, say), once.
+    pub panic_next_status: AtomicBool,
     next_remote: Mutex<u32>,
 }
 
 impl FakeProvider {
     pub fn new() -> Arc<FakeProvider> {
-        Arc::new(FakeProvider { script: Mutex::default(), calls: Mutex::default(), hold: AtomicBool::new(false), next_remote: Mutex::new(0) })
+        Arc::new(FakeProvider {
+            script: Mutex::default(),
+            calls: Mutex::default(),
+            hold: AtomicBool::new(false),
+            panic_next_status: AtomicBool::new(false),
+            next_remote: Mutex::new(0),
+        })
     }
 
     pub fn script(&self, f: impl FnOnce(&mut Script)) {
@@ -155,6 +163,9 @@ impl Provider for FakeProvider {
 
     async fn status(&self, remote: &RemoteJob) -> Result<RemoteStatus, Error> {
         self.calls.lock().unwrap().statuses.push((remote.id.clone(), Instant::now()));
+        if self.panic_next_status.swap(false, Ordering::SeqCst) {
+            panic!("a status answer nobody expected");
+        }
         if self.hold.load(Ordering::SeqCst) {
             return Ok(running("Generating slides", 2, 8));
         }
