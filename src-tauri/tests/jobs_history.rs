@@ -31,7 +31,7 @@ fn notes(i: usize) -> String {
 
 fn seeded_job(i: usize) -> Job {
     let provider = [ProviderKind::Gamma, ProviderKind::Presenton, ProviderKind::PresentonSelf][i % 3];
-    let title = (i % 5 == 0).then(|| format!("Quarterly Deck {i}"));
+    let title = i.is_multiple_of(5).then(|| format!("Quarterly Deck {i}"));
     let req = DeckRequest { content: notes(i), title, instructions: Some("SECRET-INSTRUCTIONS".into()), ..Default::default() };
     let mut job = Job::new(format!("j{i:04}"), provider, req, "/tmp".into(), 1_700_000_000_000 + (i as u64) * 1_000);
     let state = [JobState::Done, JobState::Failed, JobState::Cancelled, JobState::NeedsAttention][i % 4];

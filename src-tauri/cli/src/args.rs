@@ -10,7 +10,7 @@ use serde_json::Value;
 pub const EXIT_HELP: &str = "\
 Exit status:
   0  done (with --no-wait: the service accepted the job)
-  1  failed or cancelled, or Deckhand itself could not work (journal, keychain)
+  1  failed or cancelled, or Deckhand itself could not work (its list of decks, keychain)
   2  bad input: nothing was sent and nothing was charged
   3  needs your attention (a submit may or may not have reached the service), or the deck is
      still being made on the server after the waiting time: run `deckhand-cli download ID`
@@ -50,7 +50,7 @@ pub enum Command {
     },
     /// Stop a job here. The service may still finish it and charge for it.
     Cancel { id: String },
-    /// Finish every unfinished job in the journal.
+    /// Finish every unfinished job.
     Resume,
     /// One deck per line, or a CSV file whose header names the fields (content, title,
     /// slides, language, format, theme, template, instructions, provider, out, files; any

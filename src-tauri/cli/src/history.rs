@@ -27,7 +27,7 @@ pub enum Reader {
     /// This process holds the data folder.
     Engine { engine: Engine, _lock: DataLock },
     /// Another Deckhand holds it: its store, read only.
-    Store(Store),
+    Store(Box<Store>),
     /// No jobs yet.
     Empty,
 }
@@ -46,7 +46,7 @@ impl Reader {
             return Ok(Reader::Engine { engine, _lock: lock });
         }
         match Store::open_reader(&config.data_dir)? {
-            Some(store) => Ok(Reader::Store(store)),
+            Some(store) => Ok(Reader::Store(Box::new(store))),
             // The holder is bringing an earlier Deckhand's list over right now.
             None if config.data_dir.join(journal::FILE_NAME).exists() => {
                 Err(Error::in_use("Deckhand is bringing over your list of decks from an earlier version; try again in a moment."))

@@ -219,7 +219,7 @@ async fn damage_found_while_working_is_kept_aside_at_the_next_start_with_every_r
     assert_eq!(fs::read(data.join(&aside[0])).unwrap(), bytes, "kept exactly as found");
     let all = listed(&engine).await.unwrap();
     let n = all.len() as u64;
-    assert!(n < DECKS && n >= DECKS - 20, "the rows of one page are lost, the rest brought back: {n}");
+    assert!((DECKS - 20..DECKS).contains(&n), "the rows of one page are lost, the rest brought back: {n}");
     assert!(said[0].contains(&format!("with the {n} decks that could still be read")), "{}", said[0]);
     for entry in &all {
         let job = engine.job(entry.id()).expect("readable");

@@ -72,8 +72,11 @@ fn encode_error(e: serde_json::Error) -> Error {
     Error::internal(format!("A job could not be encoded for saving: {e}"))
 }
 
+/// A JSON object.
+type Object = Map<String, Value>;
+
 /// Splits the job's JSON into the record and its notes.
-pub fn split(job: &Job) -> Result<(Map<String, Value>, Map<String, Value>), Error> {
+pub fn split(job: &Job) -> Result<(Object, Object), Error> {
     let Value::Object(mut record) = serde_json::to_value(job).map_err(encode_error)? else {
         return Err(Error::internal("A job did not encode as an object."));
     };
