@@ -42,7 +42,7 @@ pub enum Found {
 impl Reader {
     pub fn open(config: EngineConfig) -> Result<Reader, Error> {
         if let Some(lock) = DataLock::try_acquire(&config.data_dir, Holder::Cli)? {
-            let engine = Engine::open(config, Arc::new(CliProviders::new(None)), Arc::new(NullSink))?;
+            let engine = Engine::open(config, Arc::new(CliProviders::new(None, None)), Arc::new(NullSink))?;
             return Ok(Reader::Engine { engine, _lock: lock });
         }
         match Store::open_reader(&config.data_dir)? {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use deckhand_engine::connection::Endpoint;
 use deckhand_engine::events::NullSink;
 use deckhand_engine::jobs::history::DurationSample;
 use deckhand_engine::jobs::saving::Saving;
@@ -158,7 +159,11 @@ fn changes(dir: &Path, rounds: usize) -> serde_json::Value {
 struct NoProviders;
 
 impl ProviderSource for NoProviders {
-    fn provider(&self, _kind: ProviderKind) -> Result<Arc<dyn Provider>, Error> {
+    fn endpoint(&self, _kind: ProviderKind) -> Result<Endpoint, Error> {
+        Err(Error::internal("the benchmark sends nothing"))
+    }
+
+    fn provider(&self, _kind: ProviderKind, _endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error> {
         Err(Error::internal("the benchmark sends nothing"))
     }
 }

@@ -5,6 +5,7 @@
 //! machine, the job store, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
+pub mod atomic_file;
 pub mod connection;
 pub mod error;
 pub mod events;
@@ -16,7 +17,7 @@ pub mod secrets;
 pub mod settings;
 pub mod source_text;
 
-pub use error::{Details, Error};
+pub use error::{Details, Error, TimeoutPhase};
 pub use events::{EngineEvent, EventSink};
 pub use secret::Secret;
 pub use secrets::{SecretAccount, SecretStore};

@@ -258,7 +258,7 @@ async fn what_another_deckhand_wrote_is_kept_through_this_ones_changes() {
     job.set_state(JobState::Running, 2_000);
     job.remote = Some(RemoteJob { id: "r-same".into(), file_id: None });
     let mut record = serde_json::to_value(&job).unwrap();
-    record["origin"] = "https://api.gamma.example".into();
+    record["made_on_device"] = "laptop".into();
     record["request"]["tone_preset"] = "calm".into();
     record["error"] = json!({"kind": "quota_frozen", "message": "Paused by your team.", "until_ms": 7});
     put_raw(&h.data_dir(), "j-same", 1, "running", true, &record, &json!({"content": "Same version"}));
@@ -275,7 +275,7 @@ async fn what_another_deckhand_wrote_is_kept_through_this_ones_changes() {
     assert_eq!(done.state, JobState::Done);
     let (version, stored) = raw_record(&h.data_dir(), "j-same");
     assert_eq!(version, 1);
-    assert_eq!(stored["origin"], "https://api.gamma.example", "kept through every change");
+    assert_eq!(stored["made_on_device"], "laptop", "kept through every change");
     assert_eq!(stored["request"]["tone_preset"], "calm");
     assert!(stored.get("error").is_none(), "the error was cleared by this Deckhand, as it should");
     assert!(h.fake.calls.lock().unwrap().statuses.iter().all(|(id, _)| id == "r-same"), "the newer record is never worked on");

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::connection::Endpoint;
 use crate::events::{EngineEvent, EventSink};
 use crate::jobs::config::EngineConfig;
 use crate::jobs::download::{claim_name, too_many, Download, Fetched};
@@ -24,9 +25,15 @@ use crate::jobs::{Job, JobState};
 use crate::providers::{Delivery, DownloadLink, Progress, Provider, ProviderKind, RemoteJob, RemoteState, RemoteStatus};
 use crate::{Details, Error};
 
-/// Builds providers on demand: keys and servers may change in Settings at any time.
+/// Where jobs go and the providers that reach them. Keys and servers may change in Settings
+/// at any time; a job stays with the endpoint it was made for.
 pub trait ProviderSource: Send + Sync {
-    fn provider(&self, kind: ProviderKind) -> Result<Arc<dyn Provider>, Error>;
+    /// Where a new deck for `kind` goes now (today's settings); recorded on the job.
+    fn endpoint(&self, kind: ProviderKind) -> Result<Endpoint, Error>;
+
+    /// The provider that reaches `endpoint` with that endpoint's own credential. `None`: a job
+    /// journaled before endpoints were recorded, which follows today's settings.
+    fn provider(&self, kind: ProviderKind, endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error>;
 }
 
 /// What every job's task works with: the job table and the engine's services.
@@ -120,7 +127,8 @@ impl Ctx {
 
 async fn run(ctx: &Ctx) -> Result<(), Halt> {
     let job = ctx.job()?;
-    let provider = match ctx.svc.providers.provider(job.provider) {
+    // The server the job was sent to, with its own credential, whatever the settings say now.
+    let provider = match ctx.svc.providers.provider(job.provider, job.origin.as_ref()) {
         Ok(p) => p,
         // Already on the service: fixing the settings and checking again can still get it.
         Err(e) if job.remote.is_some() => return Err(ctx.end(JobState::NeedsAttention, e).await),
@@ -176,8 +184,9 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
             Err(f) => f,
         };
         // Nothing reached the service, or it refused to start anything because of load: safe.
+        // Only worth it when the cause may pass (not a certificate or a bad request).
         let may_repeat = match failure.delivery {
-            Delivery::NotSent => true,
+            Delivery::NotSent => failure.error.is_transient(),
             Delivery::Rejected => matches!(failure.error, Error::RateLimited { .. }),
             Delivery::Uncertain => false,
         };
@@ -341,8 +350,9 @@ fn strip_extension(name: &str) -> String {
     }
 }
 
-async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job: &Job) -> Result<Result<DownloadLink, Error>, Halt> {
-    ctx.or_cancel(provider.refresh_download(remote, job.request.format)).await
+/// A new link for the finished deck; `failed` are the links that stopped working so far.
+async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job: &Job, failed: &[url::Url]) -> Result<Result<DownloadLink, Error>, Halt> {
+    ctx.or_cancel(provider.refresh_download_after(remote, job.request.format, failed)).await
 }
 
 async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>, title: Option<String>) -> Result<(), Halt> {
@@ -358,17 +368,20 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
     };
     let max = ctx.svc.config.download_retries;
     let (mut expired, mut transient) = (0u32, 0u32);
+    let mut failed_links = Vec::new();
     let mut link = link;
     loop {
         let current = match link.take() {
             Some(l) => l,
-            None => match fresh_link(ctx, provider, &remote, &job).await? {
+            None => match fresh_link(ctx, provider, &remote, &job, &failed_links).await? {
                 Ok(l) => l,
                 Err(e) if e.is_transient() && transient < max => {
                     transient += 1;
                     ctx.sleep(submit_backoff(transient, e.retry_after_secs())).await?;
                     continue;
                 }
+                // Finished is finished: the deck exists, only its file is out of reach here.
+                Err(e @ Error::FileUnavailable { .. }) => return Err(ctx.end(JobState::NeedsAttention, e).await),
                 Err(e) => return Err(ctx.end(JobState::Failed, e).await),
             },
         };
@@ -410,6 +423,7 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
             Ok(fetched) => return save(ctx, &job, fetched).await,
             Err(Error::ExpiredLink { .. }) if expired < max => {
                 expired += 1;
+                failed_links.push(current.url.clone());
                 ctx.update(|j| j.progress = Some("The download link had expired; getting a fresh one…".into())).await?;
             }
             Err(e) if e.is_transient() && transient < max => {

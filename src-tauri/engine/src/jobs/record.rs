@@ -224,13 +224,13 @@ mod tests {
     #[test]
     fn fields_this_version_does_not_know_survive_a_rewrite() {
         let mut v = serde_json::to_value(job()).unwrap();
-        v["origin"] = "https://api.example".into();
+        v["made_on_device"] = "laptop".into();
         v["request"]["tone_preset"] = "calm".into();
         v["error"] = serde_json::json!({"kind": "quota_frozen", "message": "Paused by your team."});
         let Stored::Known(read_back) = read(1, &v.to_string(), None) else { panic!("readable") };
         let row = to_row(&read_back).unwrap();
         let again: Value = serde_json::from_str(&row.record).unwrap();
-        assert_eq!(again["origin"], "https://api.example");
+        assert_eq!(again["made_on_device"], "laptop");
         assert_eq!(again["request"]["tone_preset"], "calm");
         assert_eq!(again["error"]["kind"], "quota_frozen");
     }

@@ -117,11 +117,13 @@ impl Engine {
 
     async fn submit_inner(&self, kind: ProviderKind, request: DeckRequest, out_dir: PathBuf, retry_of: Option<JobId>) -> Result<Job, Error> {
         request.refuse_unknown_fields()?;
-        let provider = self.svc.providers.provider(kind)?;
+        let endpoint = self.svc.providers.endpoint(kind)?;
+        let provider = self.svc.providers.provider(kind, Some(&endpoint))?;
         provider.validate(&request)?;
         let now = now_ms();
         let mut job = Job::new(self.table().new_id(now), kind, request, out_dir, now);
         job.retry_of = retry_of;
+        job.origin = Some(endpoint);
         let job = self.table().insert(job).await?;
         self.spawn_run(&job.id);
         Ok(job)

@@ -46,7 +46,7 @@ pub fn import_journal(store: &Store, dir: &Path, now_ms: u64) -> Option<Imported
     }
     let kept = dir.join(format!("{}.imported-{now_ms}", journal::FILE_NAME));
     let renamed = std::fs::rename(&path, &kept);
-    sync_dir(dir);
+    crate::atomic_file::sync_dir(dir);
     let mut notice = match renamed {
         Ok(()) => None,
         // Imported all the same; a later start imports it again, which changes nothing.
@@ -80,15 +80,4 @@ fn write(store: &Store, legacy: Legacy, now_ms: u64) -> Result<(), Error> {
     let w = super::lock(&store.write);
     let _ = w.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     Ok(())
-}
-
-/// Makes the rename durable (best effort; folders cannot be synced on Windows, where the
-/// rename itself is durable enough).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
