@@ -99,30 +99,6 @@ async fn a_job_caught_downloading_fetches_a_fresh_link_and_downloads_again() {
     assert_eq!(fs::read(done.file.unwrap()).unwrap(), pdf_bytes());
 }
 
-/// The notices an engine gave when it opened.
-fn notices(sink: &deckhand_engine::events::RecordingSink) -> Vec<String> {
-    sink.0
-        .lock()
-        .unwrap()
-        .iter()
-        .filter_map(|e| match e {
-            EngineEvent::Notice { message } => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn names_in(dir: &std::path::Path, prefix: &str) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(prefix))
-        .collect();
-    v.sort();
-    v
-}
-
 // Changed with the job store: a journal that cannot be imported used to be set aside as
 // `journal.corrupt-*.json`; now it is left exactly where it was (the next start tries again).
 #[tokio::test(start_paused = true)]

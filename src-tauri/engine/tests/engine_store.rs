@@ -12,28 +12,8 @@ use deckhand_engine::jobs::journal::FILE_NAME as JOURNAL;
 use deckhand_engine::jobs::store::{Store, DB_FILE};
 use deckhand_engine::jobs::{HistoryEntry, HistoryQuery, Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ExportFormat, ProviderKind, RemoteJob};
-use deckhand_engine::EngineEvent;
 use serde_json::{json, Value};
 use support::*;
-
-fn notices(sink: &deckhand_engine::events::RecordingSink) -> Vec<String> {
-    sink.0
-        .lock()
-        .unwrap()
-        .iter()
-        .filter_map(|e| match e {
-            EngineEvent::Notice { message } => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn names_in(dir: &Path, prefix: &str) -> Vec<String> {
-    let mut v: Vec<String> =
-        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(prefix)).collect();
-    v.sort();
-    v
-}
 
 fn done_job(id: &str, created_ms: u64, content: &str) -> Job {
     let req = DeckRequest { content: content.into(), format: ExportFormat::Pdf, ..Default::default() };

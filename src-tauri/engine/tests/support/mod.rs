@@ -321,6 +321,27 @@ pub fn stored_jobs(data_dir: &Path) -> Vec<Job> {
         .collect()
 }
 
+/// The notices the engine gave (when it opened, mostly).
+pub fn notices(sink: &RecordingSink) -> Vec<String> {
+    sink.0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            EngineEvent::Notice { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The names in `dir` that start with `prefix`, sorted.
+pub fn names_in(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(prefix)).collect();
+    v.sort();
+    v
+}
+
 pub fn count_by_state(jobs: &[Job]) -> HashMap<JobState, usize> {
     let mut m = HashMap::new();
     for j in jobs {
