@@ -50,7 +50,8 @@ bin=$target/release
 bench=$bin/examples/journal_bench
 
 # On disk, not tmpfs: writes to tmpfs are not counted as storage writes.
-work=$(mktemp -d "${DECKHAND_BENCH_TMP:-/var/tmp}/deckhand-journal-bench.XXXXXX")
+mkdir -p "${DECKHAND_BENCH_TMP:-$target/tmp}"
+work=$(mktemp -d "${DECKHAND_BENCH_TMP:-$target/tmp}/journal-bench.XXXXXX")
 fake_pid=
 cleanup() {
   if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; fi

@@ -4,6 +4,7 @@
 //! them. The JSON is [`Job`]'s own shape, so a field any part of Deckhand adds to `Job` is
 //! stored, listed and sent to the window with no change here.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::jobs::{Job, JobState};
@@ -170,10 +171,16 @@ fn clamp_ms(ms: u64) -> i64 {
 /// Reads a stored record back; `notes` is left out for lists (the heavy fields stay empty).
 /// Never fails: what this Deckhand cannot read is kept as [`Stored::Newer`].
 pub fn read(version: i64, record: &str, notes: Option<&str>) -> Stored {
+    // Lists read many records without their notes: straight into a job, no detour.
+    if notes.is_none() && version <= RECORD_VERSION {
+        if let Ok(job) = serde_json::from_str::<Job>(record) {
+            return Stored::Known(Box::new(job));
+        }
+    }
     let mut value = match serde_json::from_str::<Value>(record) {
-        Ok(Value::Object(m)) => m,
-        // Not even an object: keep the text itself so nothing is hidden.
-        _ => Map::from_iter([("unreadable_record".to_string(), Value::String(record.to_string()))]),
+        Ok(v) => as_object(v),
+        // Not even JSON: keep the text itself so nothing is hidden.
+        Err(_) => as_object(Value::String(record.to_string())),
     };
     if let Some(Value::Object(heavy)) = notes.and_then(|n| serde_json::from_str::<Value>(n).ok()) {
         if let Some(Value::Object(request)) = value.get_mut("request") {
@@ -183,9 +190,18 @@ pub fn read(version: i64, record: &str, notes: Option<&str>) -> Stored {
     if version > RECORD_VERSION {
         return Stored::Newer(value);
     }
-    match serde_json::from_value::<Job>(Value::Object(value.clone())) {
+    let value = Value::Object(value);
+    match Job::deserialize(&value) {
         Ok(job) => Stored::Known(Box::new(job)),
-        Err(_) => Stored::Newer(value),
+        Err(_) => Stored::Newer(as_object(value)),
+    }
+}
+
+/// The object itself, or anything else kept under `unreadable_record`.
+fn as_object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        other => Map::from_iter([("unreadable_record".to_string(), other)]),
     }
 }
 
