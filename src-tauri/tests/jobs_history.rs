@@ -48,7 +48,13 @@ fn app_with_history() -> TestApp {
     for i in 0..JOBS {
         store.insert(&seeded_job(i)).unwrap();
     }
-    let mut stalled = Job::new("j-stalled".into(), ProviderKind::Gamma, DeckRequest { content: "Wind farms".into(), ..Default::default() }, "/tmp".into(), 1_600_000_000_000);
+    let mut stalled = Job::new(
+        "j-stalled".into(),
+        ProviderKind::Gamma,
+        DeckRequest { content: "Wind farms".into(), ..Default::default() },
+        "/tmp".into(),
+        1_600_000_000_000,
+    );
     stalled.set_state(JobState::Running, 1_600_000_000_500);
     stalled.remote = Some(RemoteJob { id: "gen-9".into(), file_id: None });
     stalled.stalled = true;

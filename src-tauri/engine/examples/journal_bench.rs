@@ -70,8 +70,15 @@ fn notes(i: usize, chars: usize) -> String {
 /// A finished deck as a real one looks in the store.
 fn finished(i: usize, chars: usize, now: u64) -> Job {
     let created = now - 1_000_000 + i as u64;
-    let req = DeckRequest { content: notes(i, chars), title: None, slides: Some(8), language: Some("English".into()), ..Default::default() };
-    let mut job = Job::new(format!("j{created:011x}-{:06x}", i & 0xff_ffff), ProviderKind::PresentonSelf, req, "/home/ada/Documents/Deckhand".into(), created);
+    let req =
+        DeckRequest { content: notes(i, chars), title: None, slides: Some(8), language: Some("English".into()), ..Default::default() };
+    let mut job = Job::new(
+        format!("j{created:011x}-{:06x}", i & 0xff_ffff),
+        ProviderKind::PresentonSelf,
+        req,
+        "/home/ada/Documents/Deckhand".into(),
+        created,
+    );
     job.set_state(JobState::Submitting, created + 10);
     job.submit_attempts = 1;
     job.remote = Some(RemoteJob { id: format!("task-{i:08}"), file_id: Some(format!("pres-{i:08}")) });
@@ -134,7 +141,14 @@ fn changes(dir: &Path, rounds: usize) -> serde_json::Value {
             }
         };
         step(&|j| j.set_state(JobState::Submitting, now()), None, Durability::Promise);
-        step(&|j| { j.remote = remote.clone(); j.set_state(JobState::Running, now()) }, None, Durability::Promise);
+        step(
+            &|j| {
+                j.remote = remote.clone();
+                j.set_state(JobState::Running, now())
+            },
+            None,
+            Durability::Promise,
+        );
         for n in 1..=5 {
             step(&|j| j.progress = Some(format!("Generating slides ({n}/8 slides)")), None, Durability::Relaxed);
         }
@@ -142,7 +156,15 @@ fn changes(dir: &Path, rounds: usize) -> serde_json::Value {
         step(&|j| j.set_state(JobState::Downloading, now()), Some(sample), Durability::Promise);
         let saving = Saving { part: "/tmp/x.part".into(), path: "/tmp/x.pptx".into(), base: "x".into(), size: 1, sha256: "00".into() };
         step(&|j| j.saving = Some(saving.clone()), None, Durability::Promise);
-        step(&|j| { j.file = file.clone(); j.saving = None; j.set_state(JobState::Done, now()) }, None, Durability::Promise);
+        step(
+            &|j| {
+                j.file = file.clone();
+                j.saving = None;
+                j.set_state(JobState::Done, now())
+            },
+            None,
+            Durability::Promise,
+        );
     }
     // A deck's changes are mostly synced ones: their mean is what a deck pays per change.
     let count = (promise.len() + relaxed.len()).max(1) as f64;

@@ -109,7 +109,8 @@ async fn importing_again_keeps_the_newer_record_of_each_job_and_the_unreadable_o
     stale["state"] = "running".into();
     stale["updated_ms"] = 2_000.into();
     let fresh = serde_json::to_value(done_job("j2", 3_000, "New one")).unwrap();
-    let unreadable = json!({"id": "j3", "provider": "someday-ai", "state": "done", "created_ms": 4_000, "request": {"content": "From the future"}});
+    let unreadable =
+        json!({"id": "j3", "provider": "someday-ai", "state": "done", "created_ms": 4_000, "request": {"content": "From the future"}});
     fs::write(data.join(JOURNAL), json!({"version": 2, "jobs": [stale, fresh, unreadable]}).to_string()).unwrap();
     let fake = FakeProvider::new();
     let (engine, sink) = open_engine(&data, &fake, |_| {});
@@ -224,8 +225,10 @@ fn put_raw(data: &Path, id: &str, version: i64, state: &str, active: bool, recor
 
 fn raw_record(data: &Path, id: &str) -> (i64, Value) {
     let db = rusqlite::Connection::open(data.join(DB_FILE)).unwrap();
-    db.query_row("SELECT version, record FROM jobs WHERE id = ?1", [id], |r| Ok((r.get(0)?, serde_json::from_str(&r.get::<_, String>(1)?).unwrap())))
-        .unwrap()
+    db.query_row("SELECT version, record FROM jobs WHERE id = ?1", [id], |r| {
+        Ok((r.get(0)?, serde_json::from_str(&r.get::<_, String>(1)?).unwrap()))
+    })
+    .unwrap()
 }
 
 #[tokio::test(start_paused = true)]
@@ -286,7 +289,8 @@ async fn a_job_whose_task_panics_ends_failed_and_can_be_checked_again() {
 async fn events_carry_the_job_without_its_notes() {
     let h = harness(|_| {});
     let notes = format!("Solar power for schools\n{}", "All the details. ".repeat(2_000));
-    let req = DeckRequest { content: notes.clone(), instructions: Some("Be brief".into()), format: ExportFormat::Pdf, ..Default::default() };
+    let req =
+        DeckRequest { content: notes.clone(), instructions: Some("Be brief".into()), format: ExportFormat::Pdf, ..Default::default() };
     let job = h.engine.submit(ProviderKind::Gamma, req, h.out_dir()).await.unwrap();
     h.wait(&job.id).await;
     let mut sent = 0;

@@ -42,7 +42,8 @@ impl JobError {
 
 impl From<Error> for JobError {
     fn from(error: Error) -> JobError {
-        let fallback = |e: &Error| JobError { kind: e.kind().into(), message: e.message().into(), details: e.details().clone(), extra: Map::new() };
+        let fallback =
+            |e: &Error| JobError { kind: e.kind().into(), message: e.message().into(), details: e.details().clone(), extra: Map::new() };
         // Every variant serializes to an object with these three; the rest is the kind's own.
         match serde_json::to_value(&error) {
             Ok(Value::Object(mut m)) => {
@@ -81,7 +82,8 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_kept_with_everything_it_carried() {
-        let stored = serde_json::json!({"kind": "quota_frozen", "message": "Your team paused decks.", "until_ms": 99, "details": {"status": 423}});
+        let stored =
+            serde_json::json!({"kind": "quota_frozen", "message": "Your team paused decks.", "until_ms": 99, "details": {"status": 423}});
         let recorded: JobError = serde_json::from_value(stored.clone()).unwrap();
         assert_eq!(recorded.kind(), "quota_frozen");
         assert_eq!(recorded.details().status, Some(423));

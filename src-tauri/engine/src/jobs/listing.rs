@@ -84,9 +84,18 @@ impl HistoryQuery {
         }
         let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => None,
-            Some(c) => Some(Cursor::decode(c).ok_or_else(|| Error::invalid_input("cursor", "That page of the list does not exist; start from the top."))?),
+            Some(c) => Some(
+                Cursor::decode(c)
+                    .ok_or_else(|| Error::invalid_input("cursor", "That page of the list does not exist; start from the top."))?,
+            ),
         };
-        Ok(CheckedQuery { text, states: bounded_list("states", self.states)?, providers: bounded_list("providers", self.providers)?, after, limit })
+        Ok(CheckedQuery {
+            text,
+            states: bounded_list("states", self.states)?,
+            providers: bounded_list("providers", self.providers)?,
+            after,
+            limit,
+        })
     }
 }
 

@@ -17,8 +17,8 @@ use crate::jobs::drive::Services;
 use crate::jobs::ids::now_ms;
 use crate::jobs::listing::{HistoryPage, HistoryQuery, JobCounts};
 use crate::jobs::queue::Slots;
-use crate::jobs::store::{Durability, Store};
 use crate::jobs::record::Stored;
+use crate::jobs::store::{Durability, Store};
 use crate::jobs::table::{made_by_newer, unknown_job, JobTable};
 use crate::jobs::view::full_record;
 use crate::jobs::{Job, JobId, JobState};
@@ -115,7 +115,13 @@ impl Engine {
         self.submit_inner(provider, request, out_dir, None).await
     }
 
-    async fn submit_inner(&self, kind: ProviderKind, request: DeckRequest, out_dir: PathBuf, retry_of: Option<JobId>) -> Result<Job, Error> {
+    async fn submit_inner(
+        &self,
+        kind: ProviderKind,
+        request: DeckRequest,
+        out_dir: PathBuf,
+        retry_of: Option<JobId>,
+    ) -> Result<Job, Error> {
         request.refuse_unknown_fields()?;
         let endpoint = self.svc.providers.endpoint(kind)?;
         let provider = self.svc.providers.provider(kind, Some(&endpoint))?;
@@ -200,7 +206,10 @@ impl Engine {
             return Err(busy("wait for it to finish first."));
         }
         if job.remote.is_none() {
-            return Err(Error::invalid_input("id", "This job never reached the service, so there is nothing to download; retry it as a new job."));
+            return Err(Error::invalid_input(
+                "id",
+                "This job never reached the service, so there is nothing to download; retry it as a new job.",
+            ));
         }
         let job = self
             .table()

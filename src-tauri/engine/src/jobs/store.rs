@@ -158,7 +158,12 @@ impl Store {
         if schema == 0 {
             return Ok(None);
         }
-        Ok(Some(Store { identity: FileId::of(&path), path, write: Mutex::new(Writer { conn: write, sync: Durability::Relaxed }), read: Mutex::new(read) }))
+        Ok(Some(Store {
+            identity: FileId::of(&path),
+            path,
+            write: Mutex::new(Writer { conn: write, sync: Durability::Relaxed }),
+            read: Mutex::new(read),
+        }))
     }
 
     fn connect(path: &Path) -> rusqlite::Result<Store> {
@@ -279,11 +284,27 @@ impl Store {
                     "UPDATE jobs SET provider = ?2, state = ?3, active = ?4, updated_ms = ?5, title = ?6, topic = ?7, search = ?8,
                      claim = ?9, version = ?10, record = ?11 WHERE id = ?1",
                 )?
-                .execute(params![row.id, row.provider, row.state, row.active, row.updated_ms, row.title, row.topic, row.search, row.claim, row.version, row.record])?
+                .execute(params![
+                    row.id,
+                    row.provider,
+                    row.state,
+                    row.active,
+                    row.updated_ms,
+                    row.title,
+                    row.topic,
+                    row.search,
+                    row.claim,
+                    row.version,
+                    row.record
+                ])?
             } else {
                 // Progress and the like: the indexed columns stay, so their indexes are not touched.
-                tx.prepare_cached("UPDATE jobs SET updated_ms = ?2, version = ?3, record = ?4 WHERE id = ?1")?
-                    .execute(params![row.id, row.updated_ms, row.version, row.record])?
+                tx.prepare_cached("UPDATE jobs SET updated_ms = ?2, version = ?3, record = ?4 WHERE id = ?1")?.execute(params![
+                    row.id,
+                    row.updated_ms,
+                    row.version,
+                    row.record
+                ])?
             };
             if changed != 1 {
                 return Err(rusqlite::Error::QueryReturnedNoRows);
@@ -324,8 +345,9 @@ impl Store {
     pub fn all(&self) -> Result<Vec<Stored>, Error> {
         let r = lock(&self.read);
         let read = || -> rusqlite::Result<Vec<Stored>> {
-            let mut stmt =
-                r.prepare("SELECT j.version, j.record, n.notes FROM jobs j LEFT JOIN job_notes n ON n.id = j.id ORDER BY j.created_ms, j.id")?;
+            let mut stmt = r.prepare(
+                "SELECT j.version, j.record, n.notes FROM jobs j LEFT JOIN job_notes n ON n.id = j.id ORDER BY j.created_ms, j.id",
+            )?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
             rows.map(|row| row.map(|(v, rec, notes)| record::read(v, &rec, notes.as_deref()))).collect()
         };
@@ -393,8 +415,12 @@ fn put_row(tx: &Transaction<'_>, row: &Row, put: Put) -> rusqlite::Result<bool> 
 /// [`DurationHistory::add`] does in memory.
 fn add_duration(tx: &Transaction<'_>, s: &DurationSample) -> rusqlite::Result<()> {
     let (provider, bucket) = (s.provider.as_str(), i64::from(s.bucket));
-    tx.prepare_cached("INSERT INTO durations (provider, bucket, secs, at_ms) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![provider, bucket, s.secs, i64::try_from(s.at_ms).unwrap_or(i64::MAX)])?;
+    tx.prepare_cached("INSERT INTO durations (provider, bucket, secs, at_ms) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
+        provider,
+        bucket,
+        s.secs,
+        i64::try_from(s.at_ms).unwrap_or(i64::MAX)
+    ])?;
     tx.prepare_cached(
         "DELETE FROM durations WHERE provider = ?1 AND bucket = ?2 AND rowid NOT IN
          (SELECT rowid FROM durations WHERE provider = ?1 AND bucket = ?2 ORDER BY rowid DESC LIMIT ?3)",

@@ -226,13 +226,23 @@ impl JobTable {
     }
 
     /// [`JobTable::update`] for a change that may teach a generation time, saved with it.
-    pub(crate) async fn update_learning(&self, id: &str, epoch: Option<u64>, f: impl FnOnce(&mut Job) -> Option<DurationSample>) -> Result<Job, UpdateError> {
+    pub(crate) async fn update_learning(
+        &self,
+        id: &str,
+        epoch: Option<u64>,
+        f: impl FnOnce(&mut Job) -> Option<DurationSample>,
+    ) -> Result<Job, UpdateError> {
         self.change(id, epoch, |job, _| f(job)).await
     }
 
     /// [`JobTable::update`] for choosing a file name: `claimed(path)` says whether another job
     /// is claiming it, and the choice is saved before any other change can make another.
-    pub(crate) async fn update_claiming(&self, id: &str, epoch: u64, f: impl FnOnce(&mut Job, &dyn Fn(&Path) -> bool)) -> Result<Job, UpdateError> {
+    pub(crate) async fn update_claiming(
+        &self,
+        id: &str,
+        epoch: u64,
+        f: impl FnOnce(&mut Job, &dyn Fn(&Path) -> bool),
+    ) -> Result<Job, UpdateError> {
         self.change(id, Some(epoch), |job, claimed| {
             f(job, claimed);
             None
@@ -271,10 +281,8 @@ impl JobTable {
         after.updated_ms = after.updated_ms.max(now_ms());
         let level = durability(&before, &after);
         let sample = learned.clone();
-        let after = self
-            .blocking(move |s| s.update(&before, &after, sample.as_ref(), level).map(|_| after))
-            .await
-            .map_err(UpdateError::Failed)?;
+        let after =
+            self.blocking(move |s| s.update(&before, &after, sample.as_ref(), level).map(|_| after)).await.map_err(UpdateError::Failed)?;
         {
             let mut st = self.lock();
             if let Some(sample) = learned {

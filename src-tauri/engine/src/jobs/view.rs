@@ -83,7 +83,11 @@ mod tests {
 
     #[test]
     fn the_view_leaves_the_notes_out_and_says_the_topic() {
-        let req = DeckRequest { content: "Solar power\n".to_string() + &"x".repeat(20_000), instructions: Some("Short".into()), ..Default::default() };
+        let req = DeckRequest {
+            content: "Solar power\n".to_string() + &"x".repeat(20_000),
+            instructions: Some("Short".into()),
+            ..Default::default()
+        };
         let mut job = Job::new("j1".into(), ProviderKind::Gamma, req, "/tmp".into(), 1);
         job.extra.insert("look".into(), "Chisel".into());
         let v = job_view(&job, "Solar power");

@@ -77,7 +77,12 @@ pub fn start_over(dir: &Path, path: &Path, now_ms: u64) -> Result<(Store, String
 
 /// Reads `table` by rowid from both ends, each way up to its first unreadable page: a bad
 /// page in the middle costs only the rows on it.
-fn read_both_ways<T>(old: &Connection, columns: &str, table: &str, row: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> HashMap<i64, T> {
+fn read_both_ways<T>(
+    old: &Connection,
+    columns: &str,
+    table: &str,
+    row: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> HashMap<i64, T> {
     let mut found = HashMap::new();
     for order in ["ASC", "DESC"] {
         let read = (|| -> rusqlite::Result<()> {

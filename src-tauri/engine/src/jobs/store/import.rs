@@ -50,10 +50,13 @@ pub fn import_journal(store: &Store, dir: &Path, now_ms: u64) -> Option<Imported
     let mut notice = match renamed {
         Ok(()) => None,
         // Imported all the same; a later start imports it again, which changes nothing.
-        Err(e) => Some(format!("Your earlier list of decks was brought over, but its old file ({}) could not be renamed: {e}.", path.display())),
+        Err(e) => {
+            Some(format!("Your earlier list of decks was brought over, but its old file ({}) could not be renamed: {e}.", path.display()))
+        }
     };
     if newer > 0 {
-        let said = if newer == 1 { "One deck in your earlier list was".to_string() } else { format!("{newer} decks in your earlier list were") };
+        let said =
+            if newer == 1 { "One deck in your earlier list was".to_string() } else { format!("{newer} decks in your earlier list were") };
         notice = Some(
             [notice.unwrap_or_default(), format!("{said} made by a newer Deckhand: they are listed, and can be worked on only there.")]
                 .join(" ")

@@ -28,7 +28,8 @@ fn filters(q: &CheckedQuery) -> (String, Vec<SqlValue>) {
 
 pub fn list(conn: &Connection, q: &CheckedQuery) -> rusqlite::Result<HistoryPage> {
     let (filter, filter_params) = filters(q);
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM jobs {filter}"), params_from_iter(filter_params.iter()), |r| r.get(0))?;
+    let total: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM jobs {filter}"), params_from_iter(filter_params.iter()), |r| r.get(0))?;
 
     let mut params = filter_params;
     let mut sql = format!("SELECT id, created_ms, version, record, topic FROM jobs {filter}");
