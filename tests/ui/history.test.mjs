@@ -99,3 +99,28 @@ test("a page that cannot be loaded says so where the button is", async () => {
     assert.equal(await page.getByTestId("jobs-more-problem").textContent(), "");
   } finally { await closePage(page); }
 });
+
+test("a change that arrives before the answer of the command that caused it is not undone by the answer", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [makeJob({ id: "job-stalled", stalled: true })] });
+  try {
+    // The engine starts a deck at once; its first events can reach the window before the
+    // command's answer (a record of an earlier moment) does.
+    await page.evaluate(() => {
+      const racing = (job) => window.__FAKE__.emit({ type: "job_changed", job: { ...job, state: "running", updated_ms: job.updated_ms + 5 } });
+      window.__FAKE__.beforeAnswer.submit_deck = racing;
+      window.__FAKE__.beforeAnswer.check_again = racing;
+    });
+    await page.getByTestId("field-content").fill("Photosynthesis for ten-year-olds");
+    await page.getByTestId("generate").click();
+    const card = page.getByTestId("job-job-1");
+    await card.waitFor();
+    assert.equal(await card.getAttribute("data-state"), "running");
+    assert.match(await card.getByTestId("job-status").textContent(), /Gamma is making your deck/);
+
+    await page.getByTestId("job-job-stalled").getByTestId("job-check-again").click();
+    await page.waitForFunction(() => (window.__FAKE__.callsOf("check_again").length === 1));
+    await page.waitForTimeout(100);
+    assert.equal(await page.getByTestId("job-job-stalled").getByTestId("job-status").textContent().then((t) => /Check again/.test(t)), false);
+    assert.deepEqual(page.problems, []);
+  } finally { await closePage(page); }
+});

@@ -3,7 +3,7 @@
 // in the history, so what is in progress is always known (the count by "Your decks").
 
 import { COMMANDS, call } from "./ipc.js";
-import { state, changed, noteCredits } from "./state.js";
+import { state, changed, noteCredits, rememberJob } from "./state.js";
 
 /** Decks per page of "Your decks". */
 export const PAGE_SIZE = 50;
@@ -12,10 +12,7 @@ const ACTIVE = ["queued", "submitting", "running", "downloading"];
 /** Adds jobs from the app; an event may have brought a newer record while they were on their way. */
 function merge(jobs) {
   for (const job of jobs) {
-    const known = state.jobs.get(job.id);
-    if (known && known.updated_ms > job.updated_ms) continue;
-    state.jobs.set(job.id, job);
-    if (job.credits) noteCredits(job.provider, job.credits.remaining);
+    if (rememberJob(job) && job.credits) noteCredits(job.provider, job.credits.remaining);
   }
 }
 

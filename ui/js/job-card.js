@@ -3,7 +3,7 @@
 import { COMMANDS, call } from "./ipc.js";
 import { h, announce } from "./dom.js";
 import { go } from "./router.js";
-import { state, changed } from "./state.js";
+import { state, changed, rememberJob } from "./state.js";
 import { PROVIDERS, FORMAT_LABELS, providerName } from "./providers.js";
 import { ACTIONS, describeError, actionLabel, renderProblem, renderDetails } from "./errors.js";
 import { confirmDialog } from "./dialogs.js";
@@ -105,7 +105,7 @@ async function act(card, job, command, doneWords) {
       state.downloads.delete(job.id);
       changed("jobs", job.id);
     } else if (result && result.id) {
-      state.jobs.set(result.id, result);
+      rememberJob(result);
       changed("jobs", result.id);
     }
     if (doneWords) announce(doneWords);

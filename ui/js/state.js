@@ -62,6 +62,18 @@ export function noteCredits(provider, remaining) {
   }
 }
 
+/**
+ * Remembers a job a command answered with or a list brought, unless an event already brought
+ * a newer record of it: events can overtake the answer of the command that started them.
+ * Returns whether it was taken.
+ */
+export function rememberJob(job) {
+  const known = state.jobs.get(job.id);
+  if (known && known.updated_ms >= job.updated_ms) return false;
+  state.jobs.set(job.id, job);
+  return true;
+}
+
 /** Jobs newest first. */
 export function jobsNewestFirst() {
   return [...state.jobs.values()].sort((a, b) => b.created_ms - a.created_ms);

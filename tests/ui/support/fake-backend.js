@@ -40,6 +40,8 @@
     listeners: new Map(),
     cspViolations: [],
     nextJob: 1,
+    /** cmd → function(answer), run just before the command answers (set from a test). */
+    beforeAnswer: {},
     /** Files the "person" picked or dropped: token -> path, as Rust keeps them. */
     tokens: new Map(),
     /** Questions the "person" was asked in native dialogs. */
@@ -199,7 +201,10 @@
     if (fake.fail[cmd]) throw clone(fake.fail[cmd]);
     const handler = handlers[cmd];
     if (!handler) throw { kind: "internal", message: `The fake backend has no command ${cmd}.` };
-    return clone(handler(args));
+    const result = clone(handler(args));
+    // A test may send events before the answer arrives, as the engine's can be.
+    if (fake.beforeAnswer[cmd]) fake.beforeAnswer[cmd](clone(result));
+    return result;
   }
 
   function listen(name, handler) {
