@@ -174,7 +174,7 @@
     get_job: ({ id }) => ({ ...clone(job(id)), topic: topicOf(job(id).request && job(id).request.content) }),
     cancel_job: ({ id }) => view(Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() })),
     retry_download: ({ id }) => view(Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() })),
-    check_again: ({ id }) => view(Object.assign(job(id), { state: "running", error: undefined, updated_ms: Date.now() })),
+    check_again: ({ id }) => view(Object.assign(job(id), { state: "running", stalled: false, error: undefined, updated_ms: Date.now() })),
     retry_job: ({ id }) => {
       const old = job(id);
       const now = Date.now();
