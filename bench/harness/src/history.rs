@@ -1,10 +1,10 @@
 //! A data folder holding a long history of finished decks (with long notes), written through
-//! the engine's own storage, for the start-up benchmark's "with 2,000 decks" runs.
+//! the engine's own job store, for the start-up benchmark's "with 2,000 decks" runs.
 
 use std::path::Path;
 
 use deckhand_engine::jobs::ids::{new_job_id, Rng};
-use deckhand_engine::jobs::journal::{Journal, JournalData};
+use deckhand_engine::jobs::store::Store;
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ProviderKind, RemoteJob};
 use deckhand_engine::Error;
@@ -27,9 +27,8 @@ pub fn notes(i: usize, chars: usize) -> String {
 /// Writes `decks` finished decks into the data folder `dir` (replacing what was there).
 pub fn seed(dir: &Path, decks: usize, note_chars: usize) -> Result<Value, Error> {
     let start_ms = 1_760_000_000_000u64;
-    let (journal, _) = Journal::open(dir, start_ms)?;
+    let store = Store::open(dir, start_ms)?.store;
     let mut rng = Rng::seeded(decks as u64);
-    let mut data = JournalData::default();
     for i in 0..decks {
         let at = start_ms + i as u64 * 3_600_000;
         let provider = [ProviderKind::Gamma, ProviderKind::Presenton, ProviderKind::PresentonSelf][i % 3];
@@ -41,8 +40,7 @@ pub fn seed(dir: &Path, decks: usize, note_chars: usize) -> Result<Value, Error>
         job.set_state(JobState::Downloading, at + 95_000);
         job.file = Some(dir.join("decks").join(format!("Deck {i}.pptx")));
         job.set_state(JobState::Done, at + 97_000);
-        data.jobs.push(job);
+        store.insert(&job)?;
     }
-    journal.save(&data)?;
     Ok(json!({ "dir": dir, "decks": decks, "note_chars": note_chars }))
 }
