@@ -148,7 +148,7 @@ fi
 if wants history; then
   stage "5. history"
   if [ -x bench/journal.sh ]; then
-    bench/journal.sh >"$work/history.json" || skip history "bench/journal.sh failed (see the output above)"
+    bench/journal.sh ${reps:+--reps "$reps"} >"$work/history.json" || skip history "bench/journal.sh failed (see the output above)"
   else
     skip history "not available: bench/journal.sh (the deck history's benchmark) is not in this checkout yet"
   fi

@@ -336,7 +336,33 @@ fn history(out: &mut String, v: &Value) {
     if v.is_null() || skipped(out, v) {
         return;
     }
-    let _ = writeln!(out, "What `bench/journal.sh` printed:\n\n```json\n{}\n```\n", serde_json::to_string_pretty(v).unwrap_or_default());
+    let Some(rows) = v["results"].as_array() else {
+        // A shape this report does not know: show it as it came.
+        let _ = writeln!(out, "What `bench/journal.sh` printed:\n\n```json\n{}\n```\n", serde_json::to_string_pretty(v).unwrap_or_default());
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "`bench/journal.sh` (the job store's own benchmark): one more deck through the release `deckhand-cli` against the \
+         fake self-hosted Presenton, with 0, 200 and 2,000 earlier decks of {} characters of notes each; every figure the \
+         median of {} runs, every ratio against the empty history in the same run. *Written*: bytes the whole run wrote to \
+         storage, the deck file included. *Open + first page*: the engine opening the history and the window's first \
+         questions, in process; *`list` process*: `deckhand-cli --json list --limit 50` from start to exit.\n",
+        v["note_chars"], v["reps"]
+    );
+    let _ = writeln!(out, "| earlier decks | store (MiB) | deck: written (MiB) | ÷ empty | deck: peak RSS (MiB) | ÷ empty | state change (ms) | ÷ empty | open + first page (ms) | ÷ empty | `list` process (ms) | ÷ empty |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        let mut row = format!("| {} | {:.1} |", r["decks"], r["db_mib"].as_f64().unwrap_or(f64::NAN));
+        for (key, digits) in [("deck_write_mib", 2), ("deck_peak_rss_mib", 1), ("state_change_ms", 2), ("open_and_first_page_ms", 2), ("cli_list_ms", 1)] {
+            let _ = write!(row, " {:.digits$} | **{:.2}** |", r[key].as_f64().unwrap_or(f64::NAN), r["ratio"][key].as_f64().unwrap_or(f64::NAN));
+        }
+        let _ = writeln!(out, "{row}");
+    }
+    if let Some(goals) = v["goals"].as_object() {
+        let list: Vec<String> = goals.iter().map(|(k, ok)| format!("`{k}`: {}", verdict(ok.as_bool() == Some(true)))).collect();
+        let _ = writeln!(out, "\n**Goals** (as `bench/journal.sh` states them, with 2,000 decks): {}\n", list.join("; "));
+    }
 }
 
 fn sizes(out: &mut String, v: &Value) {
@@ -399,5 +425,19 @@ mod tests {
         assert!(md.contains("app CPU < 1 % of one core while they wait: **met** (0.50 %)"), "{md}");
         assert!(md.contains("| release binary (MiB) | 2.00 | 1.00 | **2.00** |"));
         assert!(md.contains("| .deb (MiB) | not built | not built | — |"));
+    }
+
+    #[test]
+    fn the_history_benchmark_is_a_table_per_history_size() {
+        let row = |decks: u32, written: f64, ratio: f64| {
+            json!({"decks": decks, "db_mib": 1.0, "deck_write_mib": written, "deck_peak_rss_mib": 13.0, "state_change_ms": 2.0,
+                   "open_and_first_page_ms": 0.5, "cli_list_ms": 16.0,
+                   "ratio": {"deck_write_mib": ratio, "deck_peak_rss_mib": 1.0, "state_change_ms": 1.0, "open_and_first_page_ms": 1.0, "cli_list_ms": 1.0}})
+        };
+        let v = json!({"note_chars": 20000, "reps": 3, "results": [row(0, 0.4, 1.0), row(2000, 0.5, 1.25)], "goals": {"deck_write_mib_at_most_2": true}});
+        let mut md = String::new();
+        history(&mut md, &v);
+        assert!(md.contains("| 2000 | 1.0 | 0.50 | **1.25** | 13.0 | **1.00** |"), "{md}");
+        assert!(md.contains("`deck_write_mib_at_most_2`: **met**"), "{md}");
     }
 }
