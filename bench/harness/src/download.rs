@@ -71,16 +71,24 @@ pub fn run(reps: usize, mib: usize, dir: Option<PathBuf>) -> Result<Value, Strin
     let memory = if shm.is_dir() { tempfile::tempdir_in(shm).ok() } else { None };
     let bytes = (HEAD.len() + mib * MIB + TAIL.len()) as f64;
     let rate = |s: f64| bytes / MIB as f64 / s;
-    let curl_base_kib = curl(&format!("{base}/small.pdf"), &work.path().join("small.pdf"), false)?.1;
+    let curl_base_kib = curl(&format!("{base}/small.pdf"), &work.path().join("small.pdf"), false)?.peak_kib;
+    let gib = bytes / (1024.0 * MIB as f64);
     let (mut d_rate, mut d_grow, mut c_rate, mut c_grow, mut s_rate, mut dm_rate, mut cm_rate) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut d_cpu, mut c_cpu) = (vec![], vec![]);
     for rep in 0..reps {
-        let (secs, grew) = deckhand(&base, work.path())?;
-        let (c_secs, c_peak) = fresh(work.path(), || curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), false))?;
-        let (s_secs, _) = fresh(work.path(), || curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), true))?;
+        let Run { secs, peak_kib: grew_kib, cpu_secs } = deckhand(&base, work.path())?;
+        let grew = grew_kib as f64 / 1024.0;
+        let c = fresh(work.path(), || curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), false))?;
+        let (c_secs, c_peak) = (c.secs, c.peak_kib);
+        let s_secs = fresh(work.path(), || curl(&format!("{base}/big.pdf"), &work.path().join("big.pdf"), true))?.secs;
+        d_cpu.push(cpu_secs / gib);
+        c_cpu.push(c.cpu_secs / gib);
         eprintln!(
-            "download: rep {rep} to disk: Deckhand {:.0} MiB/s (+{grew:.1} MiB peak RSS), curl {:.0} MiB/s, curl + fsync {:.0} MiB/s",
+            "download: rep {rep} to disk: Deckhand {:.0} MiB/s (+{grew:.1} MiB peak RSS, {:.2} CPU s), curl {:.0} MiB/s ({:.2} CPU s), curl + fsync {:.0} MiB/s",
             rate(secs),
+            cpu_secs,
             rate(c_secs),
+            c.cpu_secs,
             rate(s_secs)
         );
         d_rate.push(rate(secs));
@@ -89,8 +97,8 @@ pub fn run(reps: usize, mib: usize, dir: Option<PathBuf>) -> Result<Value, Strin
         c_grow.push(c_peak.saturating_sub(curl_base_kib) as f64 / 1024.0);
         s_rate.push(rate(s_secs));
         if let Some(m) = &memory {
-            let (m_secs, _) = deckhand(&base, m.path())?;
-            let (mc_secs, _) = fresh(m.path(), || curl(&format!("{base}/big.pdf"), &m.path().join("big.pdf"), false))?;
+            let m_secs = deckhand(&base, m.path())?.secs;
+            let mc_secs = fresh(m.path(), || curl(&format!("{base}/big.pdf"), &m.path().join("big.pdf"), false))?.secs;
             eprintln!("download: rep {rep} to memory: Deckhand {:.0} MiB/s, curl {:.0} MiB/s", rate(m_secs), rate(mc_secs));
             dm_rate.push(rate(m_secs));
             cm_rate.push(rate(mc_secs));
@@ -103,6 +111,7 @@ pub fn run(reps: usize, mib: usize, dir: Option<PathBuf>) -> Result<Value, Strin
         "throughput_vs_curl_fsync": Compared::of(d_rate, s_rate),
         "throughput_to_memory_mib_s": if memory.is_some() { json!(Compared::of(dm_rate, cm_rate)) } else { Value::Null },
         "peak_rss_growth_mib": Compared::of(d_grow, c_grow),
+        "cpu_s_per_gib": Compared::of(d_cpu, c_cpu),
     }))
 }
 
@@ -115,8 +124,16 @@ fn fresh<T>(dir: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, Stri
     r
 }
 
-/// One download through Deckhand's path, in a child process: (seconds, peak RSS growth MiB).
-fn deckhand(base: &str, dir: &Path) -> Result<(f64, f64), String> {
+/// One download, measured: wall time, peak RSS (Deckhand: its growth) and CPU time (user +
+/// system, every thread) of the downloading process.
+struct Run {
+    secs: f64,
+    peak_kib: u64,
+    cpu_secs: f64,
+}
+
+/// One download through Deckhand's path, in a child process.
+fn deckhand(base: &str, dir: &Path) -> Result<Run, String> {
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     fresh(dir, || {
         let out = Command::new(&me)
@@ -127,7 +144,7 @@ fn deckhand(base: &str, dir: &Path) -> Result<(f64, f64), String> {
             .map_err(|e| e.to_string())?;
         let v: Value = serde_json::from_slice(&out.stdout).map_err(|_| format!("the download child failed: {}", String::from_utf8_lossy(&out.stdout)))?;
         let secs = v["secs"].as_f64().ok_or("no time from the download child")?;
-        Ok((secs, v["peak_growth_kib"].as_f64().unwrap_or(f64::NAN) / 1024.0))
+        Ok(Run { secs, peak_kib: v["peak_growth_kib"].as_u64().unwrap_or(0), cpu_secs: v["cpu_secs"].as_f64().unwrap_or(f64::NAN) })
     })
 }
 
@@ -139,8 +156,8 @@ fn clear(dir: &Path) {
     }
 }
 
-/// Runs `curl -o`; (seconds, peak RSS KiB). With `fsync`, the file is flushed to disk after.
-fn curl(url: &str, to: &Path, fsync: bool) -> Result<(f64, u64), String> {
+/// Runs `curl -o`. With `fsync`, the file is flushed to disk after.
+fn curl(url: &str, to: &Path, fsync: bool) -> Result<Run, String> {
     let t0 = Instant::now();
     let child = Command::new("curl")
         .args(["--silent", "--show-error", "--fail", "-o"])
@@ -157,7 +174,8 @@ fn curl(url: &str, to: &Path, fsync: bool) -> Result<(f64, u64), String> {
     if fsync {
         std::fs::File::open(to).and_then(|f| f.sync_all()).map_err(|e| e.to_string())?;
     }
-    Ok((t0.elapsed().as_secs_f64(), usage.ru_maxrss as u64))
+    let secs = t0.elapsed().as_secs_f64();
+    Ok(Run { secs, peak_kib: usage.ru_maxrss as u64, cpu_secs: procs::rusage_secs(&usage) })
 }
 
 /// The measured side, in its own process: one download through Deckhand's path.
@@ -172,14 +190,16 @@ pub fn child(args: &Args) -> Result<Value, String> {
             .map_err(|e| e.message().to_string())?;
         let cancel = CancellationToken::new();
         let before = procs::own_peak_rss_kib().unwrap_or(0);
+        let cpu0 = procs::own_cpu_secs();
         let t0 = Instant::now();
         let resp = provider.open_download(&link).await.map_err(|e| e.message().to_string())?;
         let target = Download { dir: &dir, base_name: "Benchmark deck", format: ExportFormat::Pdf, cancel: &cancel, options: Default::default() };
         let path = target.save(resp, &mut |_, _| {}).await.map_err(|e| e.message().to_string())?;
         let secs = t0.elapsed().as_secs_f64();
+        let cpu_secs = procs::own_cpu_secs() - cpu0;
         let peak = procs::own_peak_rss_kib().unwrap_or(0);
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let _ = std::fs::remove_file(&path);
-        Ok(json!({ "secs": secs, "bytes": size, "peak_growth_kib": peak.saturating_sub(before), "peak_kib": peak }))
+        Ok(json!({ "secs": secs, "bytes": size, "peak_growth_kib": peak.saturating_sub(before), "peak_kib": peak, "cpu_secs": cpu_secs }))
     })
 }

@@ -51,6 +51,20 @@ pub fn cpu_secs(pid: u32) -> Option<f64> {
     Some((utime + stime) / hz)
 }
 
+/// User + system CPU seconds in a `rusage`.
+pub fn rusage_secs(u: &libc::rusage) -> f64 {
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// User + system CPU seconds this process (every thread of it) has used so far.
+pub fn own_cpu_secs() -> f64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut u = unsafe { std::mem::zeroed::<libc::rusage>() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    rusage_secs(&u)
+}
+
 /// This process's peak resident memory so far (VmHWM), KiB.
 pub fn own_peak_rss_kib() -> Option<u64> {
     status_kib(Path::new("/proc/self/status"), "VmHWM:")

@@ -210,6 +210,9 @@ fn download(out: &mut String, v: &Value) {
     compared_row(out, "throughput (MiB/s), baseline `curl -o`", &v["throughput_mib_s"], 0);
     compared_row(out, "peak RSS growth (MiB), baseline `curl -o`", &v["peak_rss_growth_mib"], 1);
     compared_row(out, "throughput (MiB/s), baseline `curl -o` + fsync", &v["throughput_vs_curl_fsync"], 0);
+    if !v["cpu_s_per_gib"].is_null() {
+        compared_row(out, "CPU time of the downloading process per GiB (s), baseline `curl -o`", &v["cpu_s_per_gib"], 2);
+    }
     if !v["throughput_to_memory_mib_s"].is_null() {
         compared_row(out, "throughput into memory (tmpfs, no disk) (MiB/s), baseline `curl -o`", &v["throughput_to_memory_mib_s"], 0);
     }

@@ -66,6 +66,21 @@ fn trickle() -> Response {
     Response::builder().header(header::CONTENT_TYPE, "application/pdf").body(Body::from_stream(s)).unwrap()
 }
 
+/// A 6 MiB PDF in 600 chunks of different sizes: more than the checksum's queue holds.
+fn chunked_pdf() -> Response {
+    let chunks = (0..600u32).map(|i| {
+        let mut c = vec![b'a' + (i % 26) as u8; 4096 + (i as usize * 37) % 8192];
+        if i == 0 {
+            c[..PDF.len() - 6].copy_from_slice(&PDF[..PDF.len() - 6]);
+        }
+        if i == 599 {
+            c.extend_from_slice(b"\n%%EOF\n");
+        }
+        Ok::<Bytes, Infallible>(Bytes::from(c))
+    });
+    Response::builder().header(header::CONTENT_TYPE, "application/pdf").body(Body::from_stream(futures_util::stream::iter(chunks))).unwrap()
+}
+
 async fn server() -> String {
     let app = Router::new()
         .route("/pptx", get(|| async { file(PPTX, "application/vnd.openxmlformats-officedocument.presentationml.presentation") }))
@@ -81,7 +96,8 @@ async fn server() -> String {
         .route("/truncated", get(|| async { stream_then(&PPTX[..4096], PPTX.len(), true) }))
         .route("/short", get(|| async { stream_then(PDF, usize::MAX, false) }))
         .route("/stall", get(|| async { stream_then(&PDF[..10], PDF.len(), false) }))
-        .route("/trickle", get(|| async { trickle() }));
+        .route("/trickle", get(|| async { trickle() }))
+        .route("/chunked-pdf", get(|| async { chunked_pdf() }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -318,4 +334,18 @@ async fn a_part_file_left_by_a_killed_download_is_reused_a_live_one_is_not() {
     dl(&base, "/pdf", dir.path(), "Other", ExportFormat::Pdf).await.unwrap();
     assert_eq!(names_in(dir.path()), vec!["Deck.pdf", "Other.pdf", "Other.pdf.part"], "the stale part is gone, the live one kept");
     assert_eq!(std::fs::read(&live).unwrap(), b"%PDF-1.4 half");
+}
+
+/// The SHA-256 is computed beside the download (on a thread of its own); what it records must
+/// be exactly the file's, whatever the chunks were.
+#[tokio::test]
+async fn the_recorded_fingerprint_is_the_files_own() {
+    let base = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = CancellationToken::new();
+    let target = Download { dir: dir.path(), base_name: "Chunked", format: ExportFormat::Pdf, cancel: &cancel, options: DownloadOptions::default() };
+    let fetched = target.fetch(fetch(&base, "/chunked-pdf").await, &mut |_, _| {}).await.unwrap();
+    let (size, sha256) = deckhand_engine::jobs::saving::fingerprint(&fetched.part).unwrap();
+    assert!(size > 4 * 1024 * 1024);
+    assert_eq!((fetched.size, fetched.sha256.as_str()), (size, sha256.as_str()));
 }

@@ -122,7 +122,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
     progress(0, total);
     let mut flush = FlushBehind::new(&file).await;
     let mut received: u64 = 0;
-    let mut fingerprint = Fingerprint::default();
+    let fingerprint = HashBehind::start();
     let mut stream = resp.bytes_stream();
     loop {
         let next = tokio::select! {
@@ -145,12 +145,12 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
             Ok(Some(Err(e))) => return Err(broken_stream(&e, details)),
             Ok(Some(Ok(chunk))) => chunk,
         };
+        fingerprint.update(chunk.clone()).await?;
         tokio::select! {
             biased;
             _ = cancel.cancelled() => return Err(Error::cancelled()),
             r = file.write_all(&chunk) => r.map_err(|e| disk_error(&e, dir))?,
         }
-        fingerprint.update(&chunk);
         flush.wrote(chunk.len());
         received += chunk.len() as u64;
         progress(received, total);
@@ -185,8 +185,45 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
     })
     .await
     .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
-    let (size, sha256) = fingerprint.finish();
+    let (size, sha256) = fingerprint.finish().await?;
     Ok(Fetched { part: part_path, base, size, sha256, guard })
+}
+
+/// The SHA-256 of what arrives, computed on a thread of its own while the next chunks arrive
+/// and are written: in line it costs about as much CPU as receiving and writing together, and
+/// a large download from a fast server went at half the speed of `curl -o` (bench/results.md,
+/// benchmark 2). At most [`HASH_QUEUE`] chunks wait for it, so memory stays bounded when
+/// hashing is the slower side.
+struct HashBehind {
+    chunks: tokio::sync::mpsc::Sender<bytes::Bytes>,
+    done: tokio::task::JoinHandle<Fingerprint>,
+}
+
+const HASH_QUEUE: usize = 4;
+
+impl HashBehind {
+    fn start() -> HashBehind {
+        let (chunks, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(HASH_QUEUE);
+        let done = tokio::task::spawn_blocking(move || {
+            let mut fingerprint = Fingerprint::default();
+            while let Some(chunk) = rx.blocking_recv() {
+                fingerprint.update(&chunk);
+            }
+            fingerprint
+        });
+        HashBehind { chunks, done }
+    }
+
+    async fn update(&self, chunk: bytes::Bytes) -> Result<(), Error> {
+        self.chunks.send(chunk).await.map_err(|_| Error::internal("the download's checksum stopped unexpectedly"))
+    }
+
+    /// (size, hex SHA-256) of everything sent.
+    async fn finish(self) -> Result<(u64, String), Error> {
+        drop(self.chunks);
+        let fingerprint = self.done.await.map_err(|e| Error::internal(format!("the download's checksum stopped unexpectedly: {e}")))?;
+        Ok(fingerprint.finish())
+    }
 }
 
 /// Flushing a large file to disk only once all of it has arrived makes the disk wait for the
