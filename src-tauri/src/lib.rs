@@ -10,6 +10,7 @@ pub mod ipc_names;
 pub mod jobs;
 pub mod keys;
 pub mod providers;
+pub mod rendering;
 pub mod secrets;
 pub mod settings_store;
 pub mod state;

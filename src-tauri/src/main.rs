@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    deckhand_app::rendering::prefer_cpu_drawing_without_gpu();
     // Started again as the reader of one dropped document (source_text::isolation)?
     if let Some(code) = deckhand_engine::source_text::run_child_if_asked() {
         std::process::exit(code);
