@@ -6,6 +6,7 @@
 //! an [`EventSink`].
 
 pub mod connection;
+pub mod deck_file;
 pub mod error;
 pub mod events;
 pub mod jobs;

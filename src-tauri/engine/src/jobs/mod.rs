@@ -10,6 +10,7 @@ pub mod history;
 pub mod ids;
 pub mod journal;
 pub mod lock;
+pub mod query;
 pub mod queue;
 pub mod poll_schedule;
 pub mod runner;

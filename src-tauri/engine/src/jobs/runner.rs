@@ -20,9 +20,10 @@ use crate::jobs::config::EngineConfig;
 use crate::jobs::history::DurationHistory;
 use crate::jobs::ids::{new_job_id, now_ms, Rng};
 use crate::jobs::journal::{Journal, JournalData};
+use crate::jobs::query::{self, JobCounts, JobPage, JobQuery};
 use crate::jobs::queue::Slots;
 use crate::jobs::{Job, JobId, JobState};
-use crate::providers::{DeckRequest, Provider, ProviderKind};
+use crate::providers::{look_of, DeckRequest, ExportFormat, Provider, ProviderKind};
 use crate::{Details, Error};
 
 /// Builds providers on demand: keys and servers may change in Settings at any time.
@@ -49,6 +50,8 @@ pub(crate) struct Inner {
 struct Shared {
     data: JournalData,
     runs: HashMap<JobId, Run>,
+    /// The unfinished jobs this engine picked up when it opened.
+    resumed: Vec<JobId>,
     next_epoch: u64,
     rng: Rng,
 }
@@ -237,7 +240,7 @@ impl Engine {
             sink,
             slots,
             journal,
-            shared: Mutex::new(Shared { data, runs: HashMap::new(), next_epoch: 0, rng: Rng::from_clock() }),
+            shared: Mutex::new(Shared { data, runs: HashMap::new(), resumed: Vec::new(), next_epoch: 0, rng: Rng::from_clock() }),
             changed,
         };
         Ok(Engine { inner: Arc::new(inner) })
@@ -256,9 +259,17 @@ impl Engine {
                 .collect()
         };
         ids.sort();
+        self.inner.lock().resumed.extend(ids.iter().map(|(_, id)| id.clone()));
         for (_, id) in ids {
             self.inner.spawn_run(&id);
         }
+    }
+
+    /// How many of the decks picked up at start (see [`Engine::resume_all`]) are still being
+    /// made, so the window can say so after a restart.
+    pub fn resumed_still_active(&self) -> usize {
+        let shared = self.inner.lock();
+        shared.resumed.iter().filter(|id| shared.data.jobs.iter().any(|j| &&j.id == id && j.is_active())).count()
     }
 
     /// Checks the request with the provider (nothing is journaled or sent when it is
@@ -275,6 +286,7 @@ impl Engine {
             let mut shared = self.inner.lock();
             let id = new_job_id(now, &mut shared.rng);
             let mut job = Job::new(id, kind, request, out_dir, now);
+            job.look = look_of(kind, &job.request);
             job.retry_of = retry_of;
             shared.data.jobs.push(job.clone());
             if let Err(e) = self.inner.journal.save(&shared.data) {
@@ -362,11 +374,31 @@ impl Engine {
 
     /// Submits the same request again as a new job (it may be charged again).
     pub async fn retry_as_new(&self, id: &str) -> Result<Job, Error> {
+        self.retry_as_new_with(id, None).await
+    }
+
+    /// [`Engine::retry_as_new`], optionally as another file type ("make it as PowerPoint
+    /// instead" after a PDF export failed). The provider checks the changed request first.
+    pub async fn retry_as_new_with(&self, id: &str, format: Option<ExportFormat>) -> Result<Job, Error> {
         let job = self.inner.job(id).ok_or_else(unknown_job)?;
         if job.is_active() {
             return Err(busy("cancel it first if you want to start over."));
         }
-        self.submit_inner(job.provider, job.request, job.out_dir, Some(job.id))
+        let mut request = job.request;
+        if let Some(format) = format {
+            request.format = format;
+        }
+        self.submit_inner(job.provider, request, job.out_dir, Some(job.id))
+    }
+
+    /// One page of "Your decks" (see [`query::query`]).
+    pub fn query_jobs(&self, q: &JobQuery) -> JobPage {
+        query::query(&self.inner.lock().data.jobs, q)
+    }
+
+    /// How many decks there are in each state and with each service.
+    pub fn job_counts(&self) -> JobCounts {
+        query::counts(&self.inner.lock().data.jobs)
     }
 
     /// Forgets a job; its downloaded file stays where it is.
@@ -386,6 +418,8 @@ impl Engine {
             }
             self.inner.sink.emit(EngineEvent::JobRemoved { job_id: id.to_string() });
         }
+        // The card's picture goes with the card; the deck's file stays.
+        let _ = std::fs::remove_file(crate::deck_file::preview_path(&self.inner.config.data_dir, id));
         self.inner.changed.send_modify(|v| *v += 1);
         Ok(())
     }

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::deck_file::Preview;
 use crate::jobs::saving::Saving;
-use crate::providers::{Credits, DeckRequest, ProviderKind, RemoteJob};
+use crate::providers::{Credits, DeckRequest, Progress, ProviderKind, RemoteJob};
 use crate::Error;
 
 pub type JobId = String;
@@ -88,6 +89,26 @@ pub struct Job {
     /// The job this one repeats ("retry as a new job").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_of: Option<JobId>,
+    // What makes the deck recognisable on its card. All optional: older records lack them.
+    /// The deck's title as the service named it (Gamma's `title`, Presenton's presentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deck_title: Option<String>,
+    /// The look (theme or template) as the service names it; `None`: the service's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<String>,
+    /// Slides in the finished deck: what the service reported, else counted in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slide_count: Option<u32>,
+    /// Bytes of the finished file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<u64>,
+    /// A picture of the deck taken from its own file, when the file has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Preview>,
+    /// The service's own latest progress (its words and slide counters, unformatted), so the
+    /// window can show steps; `progress` holds the sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_progress: Option<Progress>,
 }
 
 /// When a job entered a state.
@@ -128,6 +149,12 @@ impl Job {
             submit_attempts: 0,
             history: vec![StateStamp { state: JobState::Queued, at_ms: now_ms }],
             retry_of: None,
+            deck_title: None,
+            look: None,
+            slide_count: None,
+            file_size: None,
+            preview: None,
+            service_progress: None,
         }
     }
 
@@ -156,7 +183,17 @@ impl Job {
     pub fn running_since_ms(&self) -> Option<u64> {
         self.history.iter().find(|s| s.state == JobState::Running).map(|s| s.at_ms)
     }
+
+    /// What the deck is about in a few words: the first non-empty line of the notes, at most
+    /// [`TOPIC_CHARS`] characters.
+    pub fn topic(&self) -> String {
+        let line = self.request.content.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        line.chars().take(TOPIC_CHARS).collect()
+    }
 }
+
+/// The longest topic a job view carries.
+pub const TOPIC_CHARS: usize = 120;
 
 #[cfg(test)]
 mod tests {

@@ -91,6 +91,10 @@ pub struct DeckRequest {
     /// Presenton template id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The theme's or template's name as the person saw it when picking it. Not sent to the
+    /// service: it only labels the deck's card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look_name: Option<String>,
     /// Additional instructions for the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
@@ -248,13 +252,17 @@ pub struct ChoiceQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     pub id: String,
     /// The name a person reads (a language in its own name, a theme's display name).
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Colour words the service gives a look ("black", "pastel"), main colour first, for the
+    /// look picker's swatches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub colors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

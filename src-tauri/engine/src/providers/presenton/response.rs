@@ -310,11 +310,28 @@ pub fn parse_templates(body: &[u8]) -> Result<Vec<Choice>, String> {
         .iter()
         .filter_map(|t| {
             let id = t.get("id").and_then(Value::as_str).or_else(|| t.get("name").and_then(Value::as_str))?;
-            let name = t.get("name").and_then(Value::as_str).unwrap_or(id);
+            let name = t.get("name").and_then(Value::as_str).filter(|n| *n != id).map_or_else(|| natural_name(id), str::to_string);
             let layouts = t.get("total_layouts").or_else(|| t.get("layout_count")).and_then(Value::as_u64);
-            Some(Choice { id: id.to_string(), name: name.to_string(), detail: layouts.map(|n| format!("{n} layouts")) })
+            Some(Choice { id: id.to_string(), name, detail: layouts.map(|n| format!("{n} layouts")), ..Choice::default() })
         })
         .collect())
+}
+
+/// A template id as people read it: "modern" → "Modern", "neo-general" → "Neo General". Custom
+/// templates (`custom-<uuid>`, `template-v2-<id>`) have no readable id.
+pub fn natural_name(id: &str) -> String {
+    let id = id.trim();
+    if id.starts_with("custom-") || id.starts_with("template-v2-") {
+        return "Your own template".into();
+    }
+    id.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -323,6 +340,18 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("http://127.0.0.1:5001").unwrap()
+    }
+
+    #[test]
+    fn template_ids_read_naturally() {
+        assert_eq!(natural_name("modern"), "Modern");
+        assert_eq!(natural_name("neo-general"), "Neo General");
+        assert_eq!(natural_name("pitch_deck"), "Pitch Deck");
+        assert_eq!(natural_name("custom-1b2c"), "Your own template");
+        let list = parse_templates(br#"[{"id":"general","name":"general","total_layouts":9},{"id":"custom-9","name":"Board pack"}]"#).unwrap();
+        assert_eq!(list[0].name, "General");
+        assert_eq!(list[0].detail.as_deref(), Some("9 layouts"));
+        assert_eq!(list[1].name, "Board pack");
     }
 
     #[test]
