@@ -207,6 +207,7 @@ pub fn plan(content: String, title: Option<String>, opts: &DeckOptions, cwd: &st
         instructions: opts.instructions.clone(),
         source_files: files,
         options: opts.options.iter().cloned().collect(),
+        look_name: None,
     };
     Ok(Planned { provider, request, out_dir })
 }
