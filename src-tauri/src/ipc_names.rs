@@ -21,6 +21,9 @@ pub const COMMANDS: &[&str] = &[
     "validate_request",
     "submit_deck",
     "list_jobs",
+    "job_counts",
+    "get_job",
+    "resumed_decks",
     "cancel_job",
     "retry_download",
     "check_again",
@@ -31,6 +34,10 @@ pub const COMMANDS: &[&str] = &[
     "open_editor",
     "typical_duration",
     "open_url",
+    "job_preview",
+    "window_state",
+    "save_draft",
+    "save_choices",
 ];
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod choices_cache;
 pub mod commands;
+pub mod desktop;
 pub mod ipc_names;
 pub mod jobs;
 pub mod keys;
@@ -10,6 +11,7 @@ pub mod providers;
 pub mod secrets;
 pub mod settings_store;
 pub mod state;
+pub mod window_state;
 
 use tauri::{Builder, Manager, Runtime};
 
@@ -38,6 +40,9 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::jobs::validate_request,
             commands::jobs::submit_deck,
             commands::jobs::list_jobs,
+            commands::jobs::job_counts,
+            commands::jobs::get_job,
+            commands::jobs::resumed_decks,
             commands::jobs::cancel_job,
             commands::jobs::retry_download,
             commands::jobs::check_again,
@@ -48,6 +53,10 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::files::open_editor,
             commands::jobs::typical_duration,
             commands::files::open_url,
+            commands::files::job_preview,
+            commands::window::window_state,
+            commands::window::save_draft,
+            commands::window::save_choices,
         ])
 }
 
@@ -56,6 +65,7 @@ pub fn run() {
         .setup(|app| {
             let state = state::AppState::for_app(app.handle(), providers::production_factory())?;
             app.manage(choices_cache::ChoicesCache::open(&state.data_dir));
+            app.manage(std::sync::Arc::new(desktop::SystemDesktop) as desktop::DesktopHandle);
             app.manage(state);
             app.manage(jobs::start(app.handle(), jobs::START_PATIENCE));
             Ok(())

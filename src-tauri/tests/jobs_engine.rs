@@ -51,7 +51,7 @@ fn saving_settings_applies_decks_at_once_to_the_running_engine() {
 fn the_app_holds_the_data_folder_for_its_whole_life() {
     let t = TestApp::start(Options::default());
     t.app.manage(jobs::start(t.app.handle(), Duration::from_secs(5)));
-    assert_eq!(t.invoke("list_jobs", json!({})).unwrap(), json!([]));
+    assert_eq!(t.invoke("list_jobs", json!({})).unwrap(), json!({"jobs": [], "next_cursor": null, "total": 0}));
     assert!(DataLock::try_acquire(t.data_dir.path(), Holder::Cli).unwrap().is_none(), "a CLI cannot take it");
     assert_eq!(DataLock::holder(t.data_dir.path()), Some(Holder::App));
 }
@@ -85,7 +85,7 @@ fn while_the_command_line_holds_the_decks_the_app_waits_says_so_and_then_takes_o
     // The command line finishes: the app takes over on its own and tells the window.
     drop(cli);
     until("the app takes over", || t.invoke("list_jobs", json!({})).is_ok());
-    assert_eq!(t.invoke("list_jobs", json!({})).unwrap()[0]["id"], "j-cli");
+    assert_eq!(t.invoke("list_jobs", json!({})).unwrap()["jobs"][0]["id"], "j-cli");
     until("the window is told", || !events_of_type(&t, "jobs_available").is_empty());
     let notices = events_of_type(&t, "notice");
     assert_eq!(notices.len(), 1, "{notices:?}");

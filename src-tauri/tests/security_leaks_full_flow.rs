@@ -173,11 +173,10 @@ impl Session {
     }
 
     fn job(&self, id: &str) -> Value {
-        let jobs = self.ok("list_jobs", json!({}));
-        jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
+        self.call("get_job", json!({"id": id})).unwrap_or(Value::Null)
     }
 
-    /// Polls `list_jobs` until the job is in `state`; fails at once if it ends in another.
+    /// Polls `get_job` until the job is in `state`; fails at once if it ends in another.
     fn wait_for(&self, id: &str, state: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -318,6 +317,12 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.ok("key_status", json!({"provider": "presenton-self"}));
     s.ok("get_settings", json!({}));
     s.ok("list_jobs", json!({}));
+    s.ok("list_jobs", json!({"query": {"text": "lakes", "states": ["done"]}}));
+    s.ok("job_counts", json!({}));
+    s.ok("resumed_decks", json!({}));
+    for id in [&g1, &p1, &s1, &s2] {
+        s.ok("job_preview", json!({"id": id}));
+    }
 
     // The flow did what it says: four real decks, each service paid once per deck, every fault
     // used, the keys in the keychain, the expired link seen and renewed.

@@ -21,6 +21,9 @@ export const COMMANDS = {
   validateRequest: "validate_request",
   submitDeck: "submit_deck",
   listJobs: "list_jobs",
+  jobCounts: "job_counts",
+  getJob: "get_job",
+  resumedDecks: "resumed_decks",
   cancelJob: "cancel_job",
   retryDownload: "retry_download",
   checkAgain: "check_again",
@@ -31,6 +34,10 @@ export const COMMANDS = {
   openEditor: "open_editor",
   typicalDuration: "typical_duration",
   openUrl: "open_url",
+  jobPreview: "job_preview",
+  windowState: "window_state",
+  saveDraft: "save_draft",
+  saveChoices: "save_choices",
 };
 
 /** The one event the engine sends; the payload is tagged by `type`. */
@@ -65,6 +72,7 @@ export const ERROR_KINDS = [
   "cancelled",
   "journal",
   "in_use",
+  "file_action",
   "internal",
 ];
 

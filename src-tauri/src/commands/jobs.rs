@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use deckhand_engine::jobs::query::{JobCounts, JobPage, JobQuery};
 use deckhand_engine::jobs::Job;
-use deckhand_engine::providers::DeckRequest;
+use deckhand_engine::providers::{DeckRequest, ExportFormat};
 use deckhand_engine::Error;
 use serde::Serialize;
 use tauri::State;
@@ -35,11 +36,34 @@ pub async fn submit_deck(
     jobs.engine().await?.submit(kind, request, out).await
 }
 
-/// Waits briefly at start while the engine opens; refuses with `in_use` while another
-/// Deckhand holds the decks.
+/// One page of "Your decks", newest first, searched and filtered. Waits briefly at start
+/// while the engine opens; refuses with `in_use` while another Deckhand holds the decks.
 #[tauri::command]
-pub async fn list_jobs(jobs: State<'_, Jobs>) -> Result<Vec<Job>, Error> {
-    Ok(jobs.engine().await?.jobs())
+pub async fn list_jobs(jobs: State<'_, Jobs>, query: Option<JobQuery>) -> Result<JobPage, Error> {
+    Ok(jobs.engine().await?.query_jobs(&query.unwrap_or_default()))
+}
+
+#[tauri::command]
+pub async fn job_counts(jobs: State<'_, Jobs>) -> Result<JobCounts, Error> {
+    Ok(jobs.engine().await?.job_counts())
+}
+
+/// The whole record of one job (lists carry it without the notes).
+#[tauri::command]
+pub async fn get_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
+    jobs.engine().await?.job(&id).ok_or_else(|| Error::NotFound { message: "That deck is not in the list any more.".into(), details: Default::default() })
+}
+
+#[derive(Debug, Serialize)]
+pub struct Resumed {
+    /// Decks that were being made when Deckhand last stopped and are still being made.
+    pub count: usize,
+}
+
+/// How many decks Deckhand picked up at start that are still being made.
+#[tauri::command]
+pub async fn resumed_decks(jobs: State<'_, Jobs>) -> Result<Resumed, Error> {
+    Ok(Resumed { count: jobs.engine().await?.resumed_still_active() })
 }
 
 #[tauri::command]
@@ -57,10 +81,11 @@ pub async fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error
     jobs.engine().await?.check_again(&id).await
 }
 
-/// Make the deck again as a new job (only ever when the person asks).
+/// Make the deck again as a new job (only ever when the person asks), optionally as another
+/// file type ("Make it as PowerPoint instead").
 #[tauri::command]
-pub async fn retry_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine().await?.retry_as_new(&id).await
+pub async fn retry_job(jobs: State<'_, Jobs>, id: String, format: Option<ExportFormat>) -> Result<Job, Error> {
+    jobs.engine().await?.retry_as_new_with(&id, format).await
 }
 
 /// Remove from the list; the file stays where it is.

@@ -26,6 +26,11 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
     }
 }
 
+/// Whether `bytes` are a JPEG (what previews are written as).
+pub fn is_jpeg(bytes: &[u8]) -> bool {
+    sniff(bytes) == Some(ImageFormat::Jpeg)
+}
+
 /// The picture in `bytes`, if it is a PNG or JPEG of a useful size that decodes within limits.
 pub fn decode(bytes: &[u8]) -> Option<DynamicImage> {
     let format = sniff(bytes)?;

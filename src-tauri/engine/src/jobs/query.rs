@@ -83,7 +83,8 @@ fn matches(job: &Job, q: &JobQuery, needle: Option<&str>) -> bool {
 
 /// One page of the jobs matching `q`, newest first (creation time, then id, both descending).
 pub fn query(jobs: &[Job], q: &JobQuery) -> JobPage {
-    let needle = q.text.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+    // A search longer than any title or topic cannot match more; cutting it bounds the work.
+    let needle = q.text.as_deref().map(|t| t.trim().chars().take(200).collect::<String>().to_lowercase()).filter(|t| !t.is_empty());
     let mut matching: Vec<&Job> = jobs.iter().filter(|j| matches(j, q, needle.as_deref())).collect();
     matching.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then_with(|| b.id.cmp(&a.id)));
     let total = matching.len() as u64;
