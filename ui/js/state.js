@@ -3,6 +3,9 @@
 
 import { PROVIDER_IDS } from "./ipc.js";
 
+export const ACTIVE_STATES = ["queued", "submitting", "running", "downloading"];
+export const FINISHED_STATES = ["done", "failed", "cancelled", "needs_attention"];
+
 export const state = {
   /** @type {{name: string, version: string, providers: {id: string, name: string}[]}|null} */
   info: null,
@@ -12,12 +15,20 @@ export const state = {
   settings: null,
   /** @type {string|null} the settings notice (a corrupt file was reset) */
   notice: null,
-  /** @type {Map<string, import("./ipc.js").Job>} */
+  /**
+   * Every deck the window has seen (pages of "Your decks", events): job views, which may lack
+   * the notes. The history itself is asked for a page at a time.
+   * @type {Map<string, import("./ipc.js").Job>}
+   */
   jobs: new Map(),
+  /** @type {{by_state: Object<string, number>, by_provider: Object<string, number>}} */
+  counts: { by_state: {}, by_provider: {} },
   /** @type {Map<string, {bytes: number, total: number|null}>} */
   downloads: new Map(),
   /** Credits the account has left, by provider, when known. */
   credits: {},
+  /** The window's own saved state: the half-written deck and the last choices per service. */
+  windowState: { draft: null, choices: {} },
 };
 
 const listeners = new Set();
@@ -28,7 +39,7 @@ export function subscribe(fn) {
   return () => listeners.delete(fn);
 }
 
-/** Tells subscribers what changed: "jobs", "keys", "settings", "download", "credits". */
+/** Tells subscribers what changed: "jobs", "counts", "keys", "settings", "download", "credits". */
 export function changed(topic, detail) {
   for (const fn of listeners) fn(topic, detail);
 }
@@ -60,7 +71,24 @@ export function noteCredits(provider, remaining) {
   }
 }
 
-/** Jobs newest first. */
-export function jobsNewestFirst() {
-  return [...state.jobs.values()].sort((a, b) => b.created_ms - a.created_ms);
+/** Decks in the history, all states together. */
+export function totalDecks() {
+  return Object.values(state.counts.by_state || {}).reduce((a, b) => a + b, 0);
+}
+
+/** Decks being made now. */
+export function activeDecks() {
+  return ACTIVE_STATES.reduce((n, s) => n + ((state.counts.by_state || {})[s] || 0), 0);
+}
+
+/** Keeps a job record unless the window already has a newer one (events can overtake pages). */
+export function rememberJob(job) {
+  const known = state.jobs.get(job.id);
+  if (known && known.updated_ms > job.updated_ms) return known;
+  // A view lacks the notes; keep them if an earlier full record had them.
+  const merged = known && known.request && job.request && known.request.content !== undefined && job.request.content === undefined
+    ? { ...job, request: { ...job.request, content: known.request.content } }
+    : job;
+  state.jobs.set(job.id, merged);
+  return merged;
 }

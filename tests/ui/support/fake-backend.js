@@ -26,17 +26,44 @@
       { id: "fr", name: "Français", detail: "French" }, { id: "es", name: "Español", detail: "Spanish" },
       { id: "ja", name: "日本語", detail: "Japanese" }, { id: "pt-br", name: "Português (Brasil)", detail: "Portuguese (Brazil)" },
     ],
-    themes: [{ id: "oasis", name: "Oasis" }, { id: "night-sky", name: "Night Sky" }],
-    templates: [{ id: "general", name: "General" }, { id: "modern", name: "Modern" }],
+    themes: [
+      { id: "oasis", name: "Oasis", detail: "Gamma · beige, teal, calm", colors: ["beige", "teal"] },
+      { id: "night-sky", name: "Night Sky", detail: "Gamma · navy, gold, bold", colors: ["navy", "gold"] },
+      { id: "chisel", name: "Chisel", detail: "Gamma · white, black, minimal", colors: ["white", "black"] },
+    ],
+    templates: [{ id: "general", name: "General", detail: "9 layouts" }, { id: "modern", name: "Modern", detail: "12 layouts" }, { id: "swift", name: "Swift", detail: "8 layouts" }],
     image_models: [{ id: "imagen-4-pro", name: "Imagen 4 Pro", detail: "detailed photos" }, { id: "flux-1-quick", name: "Flux Quick" }],
     folders: [],
   };
+
+  /** `generate: {count}` makes a long history: decks of every state and service, newest first. */
+  function generated(count) {
+    const states = ["done", "done", "done", "failed", "cancelled", "needs_attention", "done", "running"];
+    const providers = ["gamma", "presenton", "presenton-self"];
+    const topics = ["Quarterly sales review", "The water cycle", "Onboarding new staff", "Volcanoes for year 6", "Budget 2027", "Why bees matter", "Team offsite plan", "Photosynthesis"];
+    const now = Date.now();
+    return Array.from({ length: count }, (_, i) => {
+      const state = states[i % states.length];
+      const created = now - (i + 1) * 3600000;
+      const job = {
+        id: `gen-${String(i).padStart(5, "0")}`, provider: providers[i % 3], state, created_ms: created, updated_ms: created + 90000,
+        request: { content: `${topics[i % topics.length]} #${i}\nnotes`, format: i % 5 === 0 ? "pdf" : "pptx", slides: 8 + (i % 5) },
+        out_dir: "/home/ada/Documents/Deckhand",
+        history: [{ state: "queued", at_ms: created }, { state: "running", at_ms: created + 1000 }, { state, at_ms: created + 90000 }],
+      };
+      if (state === "done") Object.assign(job, { file: `/home/ada/Documents/Deckhand/${topics[i % topics.length]} ${i}.pptx`, file_size: 1200000 + i, slide_count: 8 + (i % 5), look: "Modern" });
+      if (state === "failed") job.error = { kind: "provider_failed", message: "It failed.", details: { provider_message: "Presentation generation failed", status: 500 } };
+      if (state === "needs_attention") job.error = { kind: "submit_uncertain", message: "?" };
+      return job;
+    });
+  }
 
   const fake = {
     calls: [],
     keys: Object.assign({ gamma: unset(), presenton: unset(), "presenton-self": unset() }, clone(config.keys) || {}),
     settings: Object.assign(clone(defaultSettings), clone(config.settings) || {}),
-    jobs: clone(config.jobs) || [],
+    jobs: (clone(config.jobs) || []).concat(config.generate ? generated(config.generate.count) : []),
+    windowState: clone(config.windowState) || { draft: null, choices: {} },
     fail: clone(config.fail) || {},
     failOnce: clone(config.failOnce) || {},
     listeners: new Map(),
@@ -57,6 +84,41 @@
     if (!found) throw { kind: "not_found", message: "Deckhand has no deck with that id." };
     return found;
   };
+
+  /** A job as lists show it (the engine's job view): no notes or instructions, plus the topic. */
+  const view = (j) => {
+    const v = clone(j);
+    const content = (j.request && j.request.content) || "";
+    if (v.request) { delete v.request.content; delete v.request.instructions; }
+    v.topic = content.split("\n").map((l) => l.trim()).find(Boolean) || "";
+    v.topic = v.topic.slice(0, 120);
+    return v;
+  };
+
+  /** list_jobs as the history contract says: newest first, text over title and topic. */
+  function listJobs(query = {}) {
+    const text = (query.text || "").trim().toLowerCase();
+    const has = (s) => typeof s === "string" && s.toLowerCase().includes(text);
+    const matching = fake.jobs
+      .filter((j) => !(query.states && query.states.length) || query.states.includes(j.state))
+      .filter((j) => !(query.providers && query.providers.length) || query.providers.includes(j.provider))
+      .filter((j) => !text || has(j.request && j.request.title) || has(j.deck_title) || has(view(j).topic))
+      .sort((a, b) => b.created_ms - a.created_ms || (a.id < b.id ? 1 : -1));
+    const start = query.cursor ? matching.findIndex((j) => `${j.created_ms}:${j.id}` === query.cursor) + 1 : 0;
+    const limit = Math.min(Math.max(query.limit || 50, 1), 200);
+    const page = matching.slice(start, start + limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(view), next_cursor: start + page.length < matching.length && last ? `${last.created_ms}:${last.id}` : null, total: matching.length };
+  }
+
+  function counts() {
+    const c = { by_state: {}, by_provider: {} };
+    for (const j of fake.jobs) {
+      c.by_state[j.state] = (c.by_state[j.state] || 0) + 1;
+      c.by_provider[j.provider] = (c.by_provider[j.provider] || 0) + 1;
+    }
+    return c;
+  }
 
   const handlers = {
     app_info: () => clone(config.info) || { name: "Deckhand", version: "0.1.0", providers: [{ id: "gamma", name: "Gamma" }, { id: "presenton", name: "Presenton" }, { id: "presenton-self", name: "Presenton (self-hosted)" }] },
@@ -98,14 +160,22 @@
       fake.jobs.push(created);
       return created;
     },
-    list_jobs: () => fake.jobs,
+    list_jobs: ({ query }) => listJobs(query),
+    job_counts: () => counts(),
+    get_job: ({ id }) => job(id),
+    resumed_decks: () => ({ count: config.resumed || 0 }),
+    job_preview: ({ id }) => (config.previews && config.previews[id]) || null,
+    window_state: () => fake.windowState,
+    save_draft: ({ draft }) => { fake.windowState.draft = draft; return null; },
+    save_choices: ({ provider, choices }) => { fake.windowState.choices[provider] = choices; return null; },
     cancel_job: ({ id }) => Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() }),
     retry_download: ({ id }) => Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() }),
     check_again: ({ id }) => Object.assign(job(id), { state: "running", error: undefined, updated_ms: Date.now() }),
-    retry_job: ({ id }) => {
+    retry_job: ({ id, format }) => {
       const old = job(id);
       const now = Date.now();
-      const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request: old.request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir };
+      const request = format ? { ...old.request, format } : old.request;
+      const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir, retry_of: old.id };
       fake.jobs.push(created);
       return created;
     },
