@@ -126,6 +126,20 @@ const savedDecks = () => {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 };
 
+/** Every job, newest first, as the list shows them (no notes). */
+async function allJobs() {
+  const r = await s.invoke("list_jobs", { query: { limit: 200 } });
+  assert.ok(r.ok, `list_jobs failed: ${JSON.stringify(r.error)}`);
+  return r.ok.jobs;
+}
+
+/** One job's whole record. */
+async function fullJob(id) {
+  const r = await s.invoke("get_job", { id });
+  assert.ok(r.ok, `get_job failed: ${JSON.stringify(r.error)}`);
+  return r.ok;
+}
+
 async function screen(name) {
   return waitFor(() => s.byTestId(`screen-${name}`), { what: `the ${name} screen`, timeoutMs: 30_000 });
 }
@@ -148,12 +162,13 @@ async function generate(provider, topic) {
   const slides = await s.byTestId("field-slides");
   await s.clear(slides);
   await s.type(slides, "5");
-  const before = new Set(((await s.invoke("list_jobs")).ok || []).map((j) => j.id));
+  const before = new Set((await allJobs()).map((j) => j.id));
   await s.click(await s.byTestId("generate"));
   await screen("jobs");
-  const jobs = (await s.invoke("list_jobs")).ok;
-  const job = jobs.find((j) => !before.has(j.id));
-  assert.ok(job, `no new job after Generate; jobs: ${JSON.stringify(jobs)}`);
+  const jobs = await allJobs();
+  const view = jobs.find((j) => !before.has(j.id));
+  assert.ok(view, `no new job after Generate; jobs: ${JSON.stringify(jobs)}`);
+  const job = await fullJob(view.id);
   assert.equal(job.provider, provider);
   assert.equal(job.request.content, topic);
   return job;
@@ -163,7 +178,8 @@ async function generate(provider, topic) {
 async function card(id) {
   const el = await s.byTestId(`job-${id}`);
   const state = await s.attribute(el, "data-state");
-  const status = await s.text(await s.css(`[data-testid="job-${id}"] [data-testid="job-status"]`)).catch(() => "");
+  // Finished decks have no status line (the badge says it); a missing one reads as "".
+  const status = await s.css(`[data-testid="job-${id}"] [data-testid="job-status"]`).then((line) => s.text(line)).catch(() => "");
   return { el, state, status };
 }
 
@@ -175,11 +191,12 @@ async function watchUntilDone(id, timeoutMs = 90_000) {
     const last = seen[seen.length - 1];
     if (!last || last.state !== c.state || last.status !== c.status) seen.push({ state: c.state, status: c.status });
     if (c.state === "failed" || c.state === "needs_attention") {
-      throw new Error(`the deck stopped: ${JSON.stringify((await s.invoke("list_jobs")).ok.find((j) => j.id === id))}`);
+      throw new Error(`the deck stopped: ${JSON.stringify(await fullJob(id))}`);
     }
     return c.state === "done";
-  }, { timeoutMs, what: `job ${id} to be done` }).catch((e) => {
-    throw new Error(`${e.message}\nseen: ${JSON.stringify(seen)}`);
+  }, { timeoutMs, what: `job ${id} to be done` }).catch(async (e) => {
+    const page = await s.exec("return [document.getElementById('screen').dataset.screen, document.querySelector('[data-testid=job-list]')?.children.length, document.querySelector('[data-testid=jobs-summary]')?.textContent, document.querySelector('#jobs-state')?.value]").catch(() => null);
+    throw new Error(`${e.message}\nseen: ${JSON.stringify(seen)}\nthe page: ${JSON.stringify(page)}`);
   });
   return seen;
 }
@@ -204,12 +221,19 @@ test("paste a Gamma key on the welcome screen, make a deck, and watch it arrive 
     `no live status while Gamma worked: ${JSON.stringify(seen)}`);
   await shot("generate-gamma-done");
 
-  const done = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  const done = await fullJob(job.id);
   assert.equal(dirname(done.file), join(documents, "Deckhand"));
   assertDeck(done.file);
-  assert.deepEqual(savedDecks(), [done.file.split("/").pop()]);
+  // Named after the deck (no title was typed: Gamma's title for it), not after the server.
+  assert.deepEqual(savedDecks(), ["Photosynthesis for a class of ten-year-olds.pptx"]);
+  assert.equal(done.deck_title, "Photosynthesis for a class of ten-year-olds");
+  // The card: the deck's title, what makes it different, its folder; "Ready" said once.
+  assert.equal(await s.text(await s.css(`[data-testid="job-${job.id}"] [data-testid="job-title"]`)), "Photosynthesis for a class of ten-year-olds");
+  const facts = await s.text(await s.css(`[data-testid="job-${job.id}"] [data-testid="job-facts"]`));
+  assert.match(facts, /^Default look · PowerPoint · 5 slides · \d+ KB · made in .+$/);
+  assert.equal(await s.text(await s.css(`[data-testid="job-${job.id}"] [data-testid="job-folder"]`)), join(documents, "Deckhand"));
   const c = await card(job.id);
-  assert.equal(c.status, `Ready: ${done.file.split("/").pop()}`);
+  assert.equal(c.status, "", "no status line repeats Ready");
   assert.ok(done.edit_url && done.edit_url.startsWith("http"), "Gamma's editor link is kept");
 
   // "Show in folder" asks the desktop's file manager to show this very file.
@@ -231,30 +255,48 @@ test("add Presenton in Settings, quit while it makes a deck, start again, and se
     const c = await card(job.id);
     return c.state === "running" && c.status.length > 0;
   }, { timeoutMs: 30_000, what: "Presenton to start making the deck" });
-  const running = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  const running = await fullJob(job.id);
   assert.ok(running.remote && running.remote.id, "the task id is known before we quit");
   await shot("generate-presenton-running");
   const decksBefore = savedDecks();
   await s.end();
   s = null;
 
-  // A new start of the app: the deck is in the list and continues without anyone clicking.
+  // A new start of the app: the deck is in the list and continues without anyone clicking,
+  // and the window says so, with a way to it.
   s = await Session.start(driver.base, resolve(APP_BIN));
-  // Once the page has started (on New deck, as keys are set), open the list.
   await screen("new-deck");
-  await s.click(await s.byTestId("nav-jobs"));
+  const notice = await s.waitForText("resumed-banner", (t) => t.length > 0, 30_000);
+  assert.match(notice, /^1 deck is still being made — Deckhand picked it up\./);
+  await shot("generate-restart-notice");
+  await s.click(await s.byTestId("resumed-see"));
   await screen("jobs");
   const seen = await watchUntilDone(job.id);
   assert.ok(seen.length >= 1);
   await shot("generate-presenton-done");
 
-  const done = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  const done = await fullJob(job.id);
   assert.equal(done.remote.id, running.remote.id, "the same task was resumed, not a new one sent");
   assertDeck(done.file);
+  assert.equal(done.file, join(documents, "Deckhand", "Quarterly sales review for the regional team.pptx"));
   const decksAfter = savedDecks();
   assert.equal(decksAfter.length, decksBefore.length + 1, `exactly one new file: ${JSON.stringify(decksAfter)}`);
   // Presenton was asked once for this deck: a second submit would be a second charge.
   assert.equal(submits(presenton), 1, "Presenton was asked once, before and after the restart together");
-  const presentonJobs = (await s.invoke("list_jobs")).ok.filter((j) => j.provider === "presenton");
+  const presentonJobs = (await allJobs()).filter((j) => j.provider === "presenton");
   assert.equal(presentonJobs.length, 1);
+});
+
+test("every screen opens at its top, with focus on its heading", async () => {
+  for (const [nav, heading] of [["nav-new-deck", "New deck"], ["nav-jobs", "Your decks"]]) {
+    await s.click(await s.byTestId("nav-settings"));
+    await screen("settings");
+    const scrolled = await s.exec("window.scrollTo(0, document.documentElement.scrollHeight); return window.scrollY;");
+    assert.ok(scrolled > 100, `Settings scrolls in this window (${scrolled})`);
+    await s.click(await s.byTestId(nav));
+    await waitFor(async () => (await s.exec("return document.querySelector('#screen h1')?.textContent")) === heading, { what: heading });
+    assert.equal(await s.exec("return window.scrollY;"), 0, `${heading} opens at its top`);
+    assert.deepEqual(await s.exec("return [document.activeElement.tagName, document.activeElement.textContent];"), ["H1", heading]);
+  }
+  await shot("generate-screen-top");
 });

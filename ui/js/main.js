@@ -100,7 +100,7 @@ async function announceResumed() {
     const { count } = await call(COMMANDS.resumedDecks);
     if (!count) return;
     const message = count === 1 ? "1 deck is still being made — Deckhand picked it up." : `${plural(count, "deck")} are still being made — Deckhand picked them up.`;
-    showBanner(message, { tone: "info", testid: "resumed-banner", action: { label: "See them in Your decks", testid: "resumed-see", onClick: () => go("jobs", { filter: "active" }) } });
+    showBanner(message, { tone: "info", testid: "resumed-banner", action: { label: count === 1 ? "See it in Your decks" : "See them in Your decks", testid: "resumed-see", onClick: () => go("jobs", { filter: "all" }) } });
   } catch {
     // The decks show in Your decks anyway.
   }

@@ -62,9 +62,9 @@ async fn happy_path_goes_through_every_state_and_saves_the_file() {
 async fn the_services_steps_are_kept_while_it_works_and_where_it_stopped() {
     let h = harness(|_| {});
     let mut failed = deckhand_engine::providers::RemoteStatus::new(deckhand_engine::providers::RemoteState::Failed);
-    failed.progress.message = Some("Exporting presentation".into());
+    failed.progress.message = Some("Presentation generation failed".into());
     failed.error = Some(Error::ProviderFailed { message: "no".into(), details: Default::default() });
-    h.fake.script(|s| s.statuses.extend([Ok(running("Generating slides", 3, 8)), Ok(failed)]));
+    h.fake.script(|s| s.statuses.extend([Ok(running("Generating slides", 3, 8)), Ok(running("Exporting presentation", 8, 8)), Ok(failed)]));
     let job = h.submit("export breaks").await;
     let end = h.wait(&job.id).await;
     assert_eq!(end.state, JobState::Failed);

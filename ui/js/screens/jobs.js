@@ -172,15 +172,17 @@ export function renderJobs(root, opts = {}) {
   function onJob(id) {
     const job = state.jobs.get(id);
     const old = list.querySelector(`[data-testid="job-${CSS.escape(id)}"]`);
-    if (!job || !matches(job)) {
+    if (!job) {
       if (old) {
         old.remove();
         shown = shown.filter((x) => x !== id);
         total = Math.max(0, total - 1);
       }
     } else if (old) {
+      // A deck on screen stays where the person is looking, even when it no longer fits the
+      // filter ("Being made" and it just finished): it leaves when the list is next asked for.
       renderOne(id, old);
-    } else {
+    } else if (matches(job)) {
       // A new deck, or one that now fits the filter: in its place by age, if that place is loaded.
       const later = shown.findIndex((x) => (state.jobs.get(x) || {}).created_ms < job.created_ms);
       if (later >= 0) {

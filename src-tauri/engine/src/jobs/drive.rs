@@ -201,7 +201,9 @@ pub fn progress_text(p: &Progress) -> Option<String> {
 const MAX_DECK_TITLE_CHARS: usize = 500;
 
 fn apply_status(j: &mut Job, st: &RemoteStatus) {
-    if let Some(text) = progress_text(&st.progress) {
+    // A failed task's words ("Presentation generation failed") are not a step: the last step
+    // seen is kept, as where it stopped.
+    if let Some(text) = progress_text(&st.progress).filter(|_| st.state != RemoteState::Failed) {
         j.progress = Some(text);
         j.service_progress = Some(st.progress.clone());
     }
