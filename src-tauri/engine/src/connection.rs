@@ -169,7 +169,7 @@ fn missing_key(kind: ProviderKind, account: &SecretAccount) -> Error {
         _ => "key",
     };
     Error::Auth {
-        message: format!("There is no {what} for {} yet. Add it in Settings → Services and keys.", kind.display_name()),
+        message: format!("There is no {what} for {} yet. Add it in Settings → Services and keys.", kind.in_sentence()),
         details: Details::default(),
     }
 }

@@ -134,9 +134,9 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
         let job = ctx.update(|j| {
             j.set_state(JobState::Submitting, now_ms());
             j.submit_attempts += 1;
-            j.progress = Some(format!("Sending the request to {}…", j.provider.display_name()));
+            j.progress = Some(format!("Sending the request to {}…", j.provider.in_sentence()));
         })?;
-        let name = job.provider.display_name();
+        let (name, check) = (job.provider.in_sentence(), job.provider.where_to_check());
         let failure = match ctx.or_cancel(provider.submit(&job.request)).await? {
             Ok(submitted) => {
                 ctx.update(|j| {
@@ -161,7 +161,7 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
             let details = failure.error.details().clone();
             let error = Error::SubmitUncertain {
                 message: format!(
-                    "Deckhand cannot tell whether {name} received this request ({}). Check your {name} account: if the deck is \
+                    "Deckhand cannot tell whether {name} received this request ({}). Check {check}: if the deck is \
                      there, nothing more is needed; if not, retry it as a new job (if it did arrive, that is charged twice).",
                     failure.error.message().trim_end_matches('.')
                 ),
@@ -226,7 +226,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
     let Some(remote) = job.remote.clone() else {
         return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to ask about.")));
     };
-    let name = job.provider.display_name();
+    let (name, start) = (job.provider.in_sentence(), job.provider.sentence_start());
     let rules = ctx.inner.config.poll.rules(job.provider);
     let deadline = ctx.inner.config.poll.deadline(job.provider);
     let learned = ctx.inner.durations().stats(job.provider, job.request.slides).map(|s| Learned::new(&rules, s));
@@ -267,7 +267,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                     }
                     RemoteState::Failed => {
                         let error = st.error.clone().unwrap_or_else(|| Error::ProviderFailed {
-                            message: format!("{name} could not make this deck. Try again, perhaps with shorter or simpler content."),
+                            message: format!("{start} could not make this deck. Try again, perhaps with shorter or simpler content."),
                             details: Details::default(),
                         });
                         ctx.update(|j| apply_status(j, &st))?;

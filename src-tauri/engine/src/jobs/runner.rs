@@ -366,7 +366,7 @@ impl Engine {
         let job = self.inner.update(id, None, |j| {
             j.set_state(JobState::Running, now_ms());
             j.error = None;
-            j.progress = Some(format!("Checking with {} again…", j.provider.display_name()));
+            j.progress = Some(format!("Checking with {} again…", j.provider.in_sentence()));
         })?;
         self.inner.spawn_run(id);
         Ok(job)
@@ -465,13 +465,13 @@ fn recover_after_crash(job: &mut Job, now: u64) -> bool {
     match (job.state, &job.remote) {
         // The POST may have left before the stop: never send it again on our own.
         (JobState::Submitting, None) => {
-            let name = job.provider.display_name();
+            let (name, check) = (job.provider.in_sentence(), job.provider.where_to_check());
             job.fail(
                 JobState::NeedsAttention,
                 Error::SubmitUncertain {
                     message: format!(
                         "Deckhand stopped while sending this request, so it may or may not have reached {name}. \
-                         Check your {name} account: if the deck is there, download it from there; if not, retry it as a new job."
+                         Check {check}: if the deck is there, download it from there; if not, retry it as a new job."
                     ),
                     details: Details::default(),
                 },

@@ -79,6 +79,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn services_read_well_inside_sentences() {
+        let said = |k: ProviderKind| format!("{} could not make it. Sending the request to {}. Check {}.", k.sentence_start(), k.in_sentence(), k.where_to_check());
+        assert_eq!(said(ProviderKind::Gamma), "Gamma could not make it. Sending the request to Gamma. Check your Gamma account.");
+        assert_eq!(
+            said(ProviderKind::PresentonSelf),
+            "Your Presenton server could not make it. Sending the request to your Presenton server. Check the server's web page."
+        );
+    }
+
+    #[test]
     fn looks_are_named_as_people_read_them() {
         let mut r = DeckRequest { template: Some("neo-modern".into()), ..Default::default() };
         assert_eq!(look_of(ProviderKind::PresentonSelf, &r).as_deref(), Some("Neo Modern"));

@@ -39,6 +39,33 @@ impl ProviderKind {
     pub fn parse(s: &str) -> Option<Self> {
         ProviderKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The service inside a sentence ("Sending the request to your Presenton server…"): a
+    /// label such as "Presenton (self-hosted)" reads badly there.
+    pub fn in_sentence(self) -> &'static str {
+        match self {
+            ProviderKind::PresentonSelf => "your Presenton server",
+            other => other.display_name(),
+        }
+    }
+
+    /// [`ProviderKind::in_sentence`] at the start of a sentence.
+    pub fn sentence_start(self) -> &'static str {
+        match self {
+            ProviderKind::PresentonSelf => "Your Presenton server",
+            other => other.display_name(),
+        }
+    }
+
+    /// Where the person can see whether a request arrived: "your Gamma account", "the server's
+    /// web page".
+    pub fn where_to_check(self) -> &'static str {
+        match self {
+            ProviderKind::Gamma => "your Gamma account",
+            ProviderKind::Presenton => "your Presenton account",
+            ProviderKind::PresentonSelf => "the server's web page",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
