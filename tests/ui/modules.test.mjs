@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COMMANDS, EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
+import { COMMANDS, EVENT, FILES_EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
 import { checkLimits } from "../../ui/js/limits.js";
 import { needsInsecureConfirmation, parseServer } from "../../ui/js/server-address.js";
 import { describeError, adviceFor } from "../../ui/js/errors.js";
@@ -24,6 +24,7 @@ test("command and event names are those of the IPC contract", () => {
     ["job_counts", "get_job", "resumed_decks", "open_url", "job_preview", "window_state", "save_draft", "save_choices"]);
   assert.equal(new Set(names).size, names.length);
   assert.equal(EVENT, "deckhand://event");
+  assert.equal(FILES_EVENT, "deckhand://files-dropped");
   assert.deepEqual(PROVIDER_IDS, ["gamma", "presenton", "presenton-self"]);
 });
 
@@ -72,6 +73,20 @@ test("every error kind has its own sentence and a next step; unknown kinds still
   }
   assert.equal(describeError({ kind: "brand_new_kind" }, "Gamma").sentence, describeError({ kind: "internal" }).sentence);
   assert.match(describeError({ kind: "rate_limited", retry_after_secs: 300 }, "Gamma").next, /5 minutes/);
+});
+
+test("connection failures are told apart: address, not started, certificate, connect or answer timeout", () => {
+  // A service is named by its id, so its name reads well in each sentence.
+  const p = "presenton-self";
+  assert.match(describeError({ kind: "name_not_found" }, p).next, /server address in Settings/);
+  assert.match(describeError({ kind: "connection_refused" }, p).sentence, /^Nothing is answering at your Presenton server's address\.$/);
+  assert.match(describeError({ kind: "connection_refused" }, p).next, /Is the server started\?/);
+  assert.match(describeError({ kind: "tls" }, p).next, /self-signed certificate/);
+  const connect = describeError({ kind: "timeout", phase: "connect" }, p);
+  const read = describeError({ kind: "timeout", phase: "read" }, p);
+  assert.notEqual(connect.sentence, read.sentence);
+  assert.match(connect.sentence, /when Deckhand tried to connect/);
+  assert.equal(read.sentence, describeError({ kind: "timeout" }, p).sentence, "no phase reads as a slow answer");
 });
 
 test("durations, sizes and file names read naturally", () => {

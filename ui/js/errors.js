@@ -47,10 +47,16 @@ const COPY = {
   network: (P, p, e, who) => selfHosted(who)
     ? ["Deckhand couldn't reach your Presenton server.", "Check that the server is running and that its address in Settings is right, then try again.", ACTIONS.checkServer]
     : [`Deckhand couldn't reach ${p}.`, "Check your internet connection, then try again.", ACTIONS.retry],
-  timeout: (P) => [`${P} took too long to answer.`, "Check again now, or a little later.", ACTIONS.checkAgain],
+  timeout: (P, p, e) => e.phase === "connect"
+    ? [`${P} didn't answer when Deckhand tried to connect.`, "Check your internet connection (and, for your own server, that it's started), then try again.", ACTIONS.retry]
+    : [`${P} took too long to answer.`, "Check again now, or a little later.", ACTIONS.checkAgain],
   submit_uncertain: (P, p, e, who) => [`Deckhand can't tell whether ${p} received this request.`, `Check ${selfHosted(who) ? "the server's web page" : `your ${p} account`} before trying again — trying again may charge you twice.`, ACTIONS.checkAgain],
   expired_link: (P, p) => ["The download link for this deck has expired.", `Try the download again. If that fails, open the deck in ${p} and export it there.`, ACTIONS.retryDownload],
   bad_file: (P) => [`What ${P} sent isn't a usable file.`, "Try the download again.", ACTIONS.retryDownload],
+  name_not_found: (P, p, e, who) => [`Deckhand couldn't find ${p}'s address.`, "Check the server address in Settings and your internet connection, then try again.", selfHosted(who) ? ACTIONS.checkServer : ACTIONS.retry],
+  connection_refused: (P, p, e, who) => [`Nothing is answering at ${p}'s address.`, selfHosted(who) ? "Is the server started? Start it, then try again." : "Check your internet connection, then try again.", selfHosted(who) ? ACTIONS.checkServer : ACTIONS.retry],
+  tls: (P, p, e, who) => [`Deckhand couldn't make a secure connection to ${p}.`, selfHosted(who) ? "If the server has a self-signed certificate, give it a certificate from a public authority such as Let's Encrypt, or use its http:// address." : "Check this computer's date and time, then try again.", selfHosted(who) ? ACTIONS.checkServer : ACTIONS.settings],
+  file_unavailable: (P) => [`${P} made this deck, but Deckhand can't fetch its file.`, "Open the deck where “What Deckhand knows” says and download it there. Nothing was charged twice.", ACTIONS.retryDownload],
   disk: () => ["Deckhand couldn't save the file on this computer.", "Check that there is free space and that the save folder exists (you can change it in Settings), then try the download again.", ACTIONS.retryDownload],
   keychain: () => ["Your computer's keychain couldn't keep the key.", "Unlock the keychain and try again, or keep the key for this session only.", null],
   insecure_connection: () => ["This server address uses plain http, which isn't encrypted.", "Use an https address, or confirm in Settings that plain http is OK for this server.", ACTIONS.settings],
@@ -146,13 +152,13 @@ export function adviceFor(job) {
     case ACTIONS.edit: actions.push(edit); break;
     case ACTIONS.retry:
       // Server trouble, busy services and lost connections pass: trying again is the point.
-      if (["server", "rate_limited", "network"].includes(error.kind)) actions.push(retryPlain());
+      if (["server", "rate_limited", "network", "name_not_found", "connection_refused", "timeout"].includes(error.kind)) actions.push(retryPlain());
       else actions.push(sameAgain("It may work if the problem was temporary."));
       break;
     default: break;
   }
   // A deck the service finished can be fetched again without making it again.
-  if (action !== ACTIONS.retryDownload && job.remote && job.remote.file_id && ["network", "timeout", "server"].includes(error.kind)) {
+  if (action !== ACTIONS.retryDownload && job.remote && job.remote.file_id && ["network", "name_not_found", "connection_refused", "timeout", "server"].includes(error.kind)) {
     actions.push({ id: ACTIONS.retryDownload, label: "Try the download again" });
   }
   if (error.kind === "invalid_input" && !actions.some((a) => a.id === ACTIONS.edit)) actions.push(edit);

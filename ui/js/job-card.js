@@ -227,13 +227,17 @@ export function renderJobCard(job) {
     if (job.edit_url) actions.append(button(`Edit in ${PROVIDERS[job.provider] && !PROVIDERS[job.provider].selfHosted ? providerName(job.provider) : "Presenton"}`, "job-editor", () => act(card, job, COMMANDS.openEditor)));
     actions.append(remove());
   } else if (job.state === "needs_attention") {
-    const { sentence, next } = describeError(job.error && job.error.kind !== "submit_uncertain" ? job.error : { kind: "submit_uncertain" }, job.provider);
+    // Most often a request that may or may not have arrived; otherwise the error says what
+    // happened (a deck that was made but whose file cannot be fetched, a key to fix, …).
+    const uncertain = !job.error || job.error.kind === "submit_uncertain";
+    const { sentence, next } = describeError(uncertain ? { kind: "submit_uncertain" } : job.error, job.provider);
     body.append(h("div", { class: "problem attention", "data-testid": "job-attention" },
       h("p", { class: "problem-sentence" }, sentence),
       h("p", { class: "problem-next" }, next),
       job.error ? renderDetails(job.error) : null));
     actions.append(button("Check again", "job-check-again", () => act(card, job, COMMANDS.checkAgain, "Checked again."), "button primary"));
-    if (PROVIDERS[job.provider] && PROVIDERS[job.provider].accountUrl) actions.append(button(`Open my ${providerName(job.provider)} account`, "job-account", () => openAccount(job)));
+    if (!uncertain && job.edit_url) actions.append(button(`Open in ${PROVIDERS[job.provider] && !PROVIDERS[job.provider].selfHosted ? providerName(job.provider) : "Presenton"}`, "job-editor", () => act(card, job, COMMANDS.openEditor)));
+    if (uncertain && PROVIDERS[job.provider] && PROVIDERS[job.provider].accountUrl) actions.append(button(`Open my ${providerName(job.provider)} account`, "job-account", () => openAccount(job)));
     actions.append(remakeWithCare("Make it again anyway"), remove());
   } else if (job.state === "cancelled") {
     body.append(h("p", { class: "hint" }, `${ProviderSubject(job.provider)} may still finish it and charge your account.`));

@@ -80,7 +80,7 @@ export function lookPicker({ provider, initial = "", initialName = "", onChange 
       loaded = true;
       hint.textContent = items.length ? `${formatNumber(items.length)} ${word}s to choose from.` : `${PROVIDERS[provider].subject === "your Presenton server" ? "Your server" : PROVIDERS[provider].name} offers no other ${word}s.`;
     } catch (err) {
-      hint.textContent = err.kind === "network" || err.kind === "timeout"
+      hint.textContent = ["network", "name_not_found", "connection_refused", "timeout"].includes(err.kind)
         ? `You seem to be offline, so the ${word}s can't be shown. ${defaultLookName(provider)} will be used.`
         : `The ${word}s can't be shown right now. ${defaultLookName(provider)} will be used.`;
     }

@@ -9,7 +9,6 @@ import { go } from "./router.js";
 import { state, changed, selfHostedEnabled, noteCredits } from "./state.js";
 import { keyForm, keyStatusText } from "./key-form.js";
 import { renderProblem } from "./errors.js";
-import { confirmDialog } from "./dialogs.js";
 import { parseServer, needsInsecureConfirmation } from "./server-address.js";
 
 export const SERVER_PLACEHOLDER = "http://localhost:5001";
@@ -101,17 +100,13 @@ export function serverSetup({ idPrefix = "server", narrow = false } = {}) {
       } }, "Stop using this server")));
   }
 
+  /** The app asks the person in a native dialog (the page cannot answer for them). */
   async function confirmInsecure(address) {
-    const origin = parseServer(address).origin;
-    const yes = await confirmDialog({
-      title: "Use this server without encryption?", testid: "confirm-insecure",
-      body: [`${origin} uses plain http, so your password or key and your notes travel unencrypted over the network.`, "Only continue if this server is on a network you trust."],
-      confirm: "Use plain http", cancel: "Go back",
-    });
-    if (!yes) return false;
     try {
-      state.settings = await call(COMMANDS.confirmInsecureServer, { baseUrl: address });
-      return true;
+      const answer = await call(COMMANDS.confirmInsecureServer, { baseUrl: address });
+      state.settings = answer.settings;
+      if (!answer.confirmed) announce("Plain http was not confirmed; the server was not saved.");
+      return answer.confirmed;
     } catch (err) {
       problem.replaceChildren(renderProblem(err, "Deckhand"));
       return false;

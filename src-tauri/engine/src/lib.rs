@@ -5,6 +5,7 @@
 //! machine, journal, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
+pub mod atomic_file;
 pub mod connection;
 pub mod deck_file;
 pub mod error;
@@ -17,7 +18,7 @@ pub mod secrets;
 pub mod settings;
 pub mod source_text;
 
-pub use error::{Details, Error};
+pub use error::{Details, Error, TimeoutPhase};
 pub use events::{EngineEvent, EventSink};
 pub use secret::Secret;
 pub use secrets::{SecretAccount, SecretStore};

@@ -1,7 +1,7 @@
 // Settings: services and keys, a self-hosted server, where decks go, defaults, notifications
 // and appearance. General settings save as soon as they change.
 
-import { COMMANDS, call, dialogOpen } from "../ipc.js";
+import { COMMANDS, call } from "../ipc.js";
 import { h, announce } from "../dom.js";
 import { state, changed, noteCredits, readyProviders, subscribe } from "../state.js";
 import { PROVIDERS, FORMAT_LABELS } from "../providers.js";
@@ -123,11 +123,15 @@ export function renderSettings(root, opts = {}) {
     drawFolder();
     const choose = h("button", { type: "button", class: "button", "data-testid": "choose-folder" }, "Choose folder…");
     choose.addEventListener("click", async () => {
+      problem.replaceChildren();
       try {
-        const open = dialogOpen();
-        const picked = open ? await open({ directory: true, multiple: false }) : await call(COMMANDS.pickOutDir);
-        const path = Array.isArray(picked) ? picked[0] : picked;
-        if (path && (await save((s) => { s.save_folder = path; }))) drawFolder();
+        // The system's folder picker, opened by the app, which keeps the folder picked.
+        const settings = await call(COMMANDS.pickOutDir);
+        if (!settings) return;
+        state.settings = settings;
+        changed("settings");
+        saved.textContent = "Saved.";
+        drawFolder();
       } catch (err) {
         problem.replaceChildren(renderProblem(err, "Deckhand"));
       }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::deck_file::Preview;
+use crate::connection::Endpoint;
 use crate::jobs::saving::Saving;
 use crate::providers::{Credits, DeckRequest, Progress, ProviderKind, RemoteJob};
 use crate::Error;
@@ -109,6 +110,12 @@ pub struct Job {
     /// window can show steps; `progress` holds the sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_progress: Option<Progress>,
+    /// Where the job is sent and how Deckhand signs in there, recorded when it is made: every
+    /// request for it (submit, status, lookup, export, download from the API) goes there with
+    /// that server's own credential, whatever the settings say later. `None` for jobs journaled
+    /// before Deckhand recorded it; those follow the current settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Endpoint>,
 }
 
 /// When a job entered a state.
@@ -155,6 +162,7 @@ impl Job {
             file_size: None,
             preview: None,
             service_progress: None,
+            origin: None,
         }
     }
 
