@@ -10,13 +10,13 @@ pub mod pdf;
 pub mod picture;
 pub mod pptx;
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::atomic_file;
 use crate::providers::ExportFormat;
 
 /// Where a preview was found in the file.
@@ -76,7 +76,8 @@ pub fn examine(file: &Path, format: ExportFormat, preview_to: &Path) -> DeckFact
     };
     let preview = found.and_then(|(img, source)| {
         let (jpeg, width, height) = picture::preview_jpeg(&img)?;
-        write_new(preview_to, &jpeg).ok()?;
+        std::fs::create_dir_all(preview_to.parent()?).ok()?;
+        atomic_file::write(preview_to, &jpeg).ok()?;
         Some(Preview { source, width, height })
     });
     DeckFacts { slide_count, preview }
@@ -103,25 +104,6 @@ fn examine_pdf(file: &Path) -> (Option<u32>, Option<(image::DynamicImage, Previe
         .find(|img| !picture::is_blank(img))
         .map(|img| (img, PreviewSource::PagePicture));
     (pdf::page_count(&bytes), found)
-}
-
-/// Writes `bytes` to `path` through a fresh temporary beside it (never one that already
-/// exists, so a planted link cannot redirect the write), then renames it into place.
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
-    std::fs::create_dir_all(dir)?;
-    let temp = path.with_extension(format!("jpg.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&temp);
-    let mut f = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-    let written = f.write_all(bytes).and_then(|_| f.sync_all());
-    drop(f);
-    match written.and_then(|_| std::fs::rename(&temp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(e)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -49,19 +49,6 @@ pub const HOSTED_THEMES: &[(&str, &str)] = &[
     ("professional-dark", "Professional Dark"),
 ];
 
-/// The colours hosted themes are named after, for the look picker's swatches.
-fn hosted_theme_colors(id: &str) -> Vec<String> {
-    let words: &[&str] = match id {
-        "edge-yellow" => &["yellow", "black"],
-        "light-rose" => &["pink", "white"],
-        "mint-blue" => &["mint", "blue"],
-        "professional-blue" => &["blue", "white"],
-        "professional-dark" => &["black", "blue"],
-        _ => &[],
-    };
-    words.iter().map(|w| w.to_string()).collect()
-}
-
 /// Built-in templates every server has had (§2.3), for when the list cannot be fetched.
 pub const BUILT_IN_TEMPLATES: &[&str] = &["general", "modern", "standard", "swift"];
 
@@ -287,10 +274,7 @@ impl PresentonProvider {
         let plain = |id: &str, name: &str| Choice { id: id.to_string(), name: name.to_string(), ..Choice::default() };
         Ok(match kind {
             ChoiceKind::Languages => languages::LANGUAGES.iter().map(|l| plain(l, l)).collect(),
-            ChoiceKind::Themes if self.hosted_mode() => HOSTED_THEMES
-                .iter()
-                .map(|(id, name)| Choice { colors: hosted_theme_colors(id), ..plain(id, name) })
-                .collect(),
+            ChoiceKind::Themes if self.hosted_mode() => HOSTED_THEMES.iter().map(|(id, name)| plain(id, name)).collect(),
             // Self-hosted generation has no theme field; its look comes from the template.
             ChoiceKind::Themes | ChoiceKind::Folders | ChoiceKind::ImageModels => Vec::new(),
             ChoiceKind::Templates => match self.get_answer(TEMPLATES).await {
