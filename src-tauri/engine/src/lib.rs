@@ -17,6 +17,8 @@ pub mod secret;
 pub mod secrets;
 pub mod settings;
 pub mod source_text;
+#[cfg(test)]
+mod test_pdf;
 
 pub use error::{Details, Error, TimeoutPhase};
 pub use events::{EngineEvent, EventSink};
