@@ -3,13 +3,14 @@
 // issue 12, its PDF export fails while PowerPoint works, and it names files after the title cut
 // mid-word at 95 characters). Set the server up on the welcome screen and see the test result
 // beside the button; make a PDF, take the advice to make it as PowerPoint instead; find the deck
-// named after its title, cut at a word, and recognisable on its card with its own picture.
-// Needs APP_BIN and FAKE_SERVER (scripts/test.sh).
+// named after its title, cut at a word, and recognisable on its card with its own picture; and on
+// a desktop with no program for .pptx and no file manager, "Open" and "Show in folder" say so
+// plainly, with the file's path to copy. Needs APP_BIN and FAKE_SERVER (scripts/test.sh).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,7 +47,15 @@ before(async () => {
   fake.stdout.on("data", (chunk) => { fakeOut += chunk; });
   await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(fakeOut), { timeoutMs: 30_000, what: "the fake Presenton server" });
 
-  Object.assign(process.env, { DECKHAND_DATA_DIR: join(home, "data"), XDG_CONFIG_HOME: config });
+  // A desktop with no program for decks: the launchers Deckhand tries answer as they do then
+  // (xdg-open: "no method available", exit 3). No file manager is on the session bus.
+  const bin = join(home, "bin");
+  mkdirSync(bin);
+  for (const [name, code] of [["xdg-open", 3], ["gio", 1]]) {
+    writeFileSync(join(bin, name), `#!/bin/sh\necho "${name}: no method available for opening '$1'" >&2\nexit ${code}\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
+  Object.assign(process.env, { DECKHAND_DATA_DIR: join(home, "data"), XDG_CONFIG_HOME: config, PATH: `${bin}:${process.env.PATH}` });
   driver = await startDriver();
   s = await Session.start(driver.base, resolve(APP_BIN));
 });
@@ -143,4 +152,23 @@ test("a PDF the server cannot export gets advice that fits; PowerPoint instead w
   assert.deepEqual(preview, ["data:image/jpeg;base64,", 480]);
   await shot("experience-card");
   assert.ok(existsSync(join(home, "data", "window-state.json")), "the window's own state is kept by the app");
+});
+
+test("with no program for .pptx and no file manager, Open and Show in folder say what happened and offer the path", async () => {
+  const [job] = (await s.invoke("list_jobs", { query: { states: ["done"], limit: 1 } })).ok.jobs;
+  const file = join(documents, "Deckhand", readdirSync(join(documents, "Deckhand"))[0]);
+  await s.click(await inCard(job.id, "job-open"));
+  const problem = await waitFor(() => inCard(job.id, "problem-file_action"), { what: "Open's problem in the card" });
+  const said = await s.text(problem);
+  assert.match(said, /^No program on this computer opened “Why our school is switching .+\.pptx”\. Install one that opens PowerPoint files/);
+  assert.ok(!/unexpected|service said/i.test(said), said);
+  assert.equal(await s.exec("return document.querySelector(arguments[0]).value;", [`[data-testid="job-${job.id}"] [data-testid="problem-path"]`]), file);
+  await shot("experience-open-failed");
+
+  await s.click(await inCard(job.id, "job-show"));
+  await waitFor(async () => /No file manager answered/.test(await s.text(await inCard(job.id, "job-action-problem"))), { what: "Show in folder's problem" });
+  const sentence = await s.text(await s.css(`[data-testid="job-${job.id}"] [data-testid="job-action-problem"] .problem-sentence`));
+  assert.ok(!/DBus|org\.freedesktop/.test(sentence), `the bus error stays under Details: ${sentence}`);
+  assert.equal(await s.exec("return document.querySelector(arguments[0]).value;", [`[data-testid="job-${job.id}"] [data-testid="problem-path"]`]), file);
+  await shot("experience-show-failed");
 });
