@@ -229,6 +229,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     for id in [&g1, &p1, &s1, &s2] {
         s.ok("job_preview", json!({"id": id}));
     }
+    s.ok("get_job", json!({"id": g1}));
 
     // The flow did what it says: four real decks, each service paid once per deck, every fault
     // used, the keys in the keychain, the expired link seen and renewed.

@@ -170,10 +170,14 @@ async function generate(provider, topic) {
   assert.ok(view, `no new job after Generate; jobs: ${JSON.stringify(jobs)}`);
   const job = await fullJob(view.id);
   assert.equal(job.provider, provider);
+  // Lists carry the notes' first line only; get_job has the notes.
+  assert.equal(view.topic, topic);
+  assert.equal(view.request.content, undefined);
   assert.equal(job.request.content, topic);
   return job;
 }
 
+/** The newest page of "Your decks", as the page gets it. */
 /** The job's card as the page shows it: its data-state and status line. */
 async function card(id) {
   const el = await s.byTestId(`job-${id}`);
@@ -216,6 +220,7 @@ test("paste a Gamma key on the welcome screen, make a deck, and watch it arrive 
   const job = await generate("gamma", "Photosynthesis for a class of ten-year-olds");
   const seen = await watchUntilDone(job.id);
   assert.equal(submits(gamma), 1, "Gamma was asked once");
+  assert.equal((await s.invoke("get_job", { id: job.id })).ok.request.content, "Photosynthesis for a class of ten-year-olds");
   // The page said where the deck stood while it was being made, not only at the end.
   assert.ok(seen.some((x) => x.state === "running" && /Gamma is making your deck — .+ so far/.test(x.status)),
     `no live status while Gamma worked: ${JSON.stringify(seen)}`);

@@ -166,8 +166,26 @@ function openAccount(job) {
   else go("settings", { section: job.provider });
 }
 
+/** A deck a newer Deckhand made: shown as it was kept, and only removed from here. */
+function renderNewerCard(job) {
+  const card = h("li", { class: "job-card state-newer", "data-testid": `job-${job.id}`, "data-state": "newer", "aria-labelledby": `job-title-${job.id}` });
+  const service = [providerName(job.provider) || job.provider, job.created_ms ? `started ${formatTime(job.created_ms)}` : null].filter(Boolean);
+  const body = h("div", { class: "job-body" },
+    h("div", { class: "job-head" },
+      h("h2", { id: `job-title-${job.id}`, class: "job-title", "data-testid": "job-title" }, jobTitle(job)),
+      h("span", { class: "badge newer", "data-testid": "job-state" }, "Newer version")),
+    h("p", { class: "job-meta", "data-testid": "job-service" }, service.join(" · ")),
+    h("p", { class: "job-status", "data-testid": "job-status" }, "A newer version of Deckhand made this deck. Open that version to work on it."),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "button quiet", "data-testid": "job-remove", onclick: () => act(card, job, COMMANDS.removeJob, "Removed from the list. Any file stays in its folder.") }, "Remove from list")),
+    h("div", { class: "card-problem", "data-testid": "job-action-problem" }));
+  card.append(h("div", { class: "job-layout" }, previewImage(job), body));
+  return card;
+}
+
 /** @param {import("./ipc.js").Job} job */
 export function renderJobCard(job) {
+  if (job.made_by_newer_version) return renderNewerCard(job);
   const request = job.request || {};
   const subject = providerSubject(job.provider);
   const card = h("li", { class: `job-card state-${job.state}`, "data-testid": `job-${job.id}`, "data-state": job.state, "aria-labelledby": `job-title-${job.id}` });

@@ -1,7 +1,7 @@
 // Start-up: learn what the app knows, follow engine events, show the first screen.
 
 import { COMMANDS, EVENT, PROVIDER_IDS, call, listen } from "./ipc.js";
-import { state, changed, noteCredits, readyProviders, rememberJob, subscribe, totalDecks, activeDecks } from "./state.js";
+import { state, changed, noteCredits, readyProviders, subscribe, totalDecks, activeDecks } from "./state.js";
 import { announce } from "./dom.js";
 import { register, go } from "./router.js";
 import { applyAppearance } from "./appearance.js";
@@ -118,8 +118,10 @@ function onEngineEvent(event) {
   if (!event || typeof event !== "object") return;
   switch (event.type) {
     case "job_changed": {
-      const before = state.jobs.get(event.job.id);
-      const job = rememberJob(event.job);
+      // Events come in the order the engine made the changes: the newest record, always.
+      const job = event.job;
+      const before = state.jobs.get(job.id);
+      state.jobs.set(job.id, job);
       if (job.state !== "downloading") state.downloads.delete(job.id);
       if (job.credits) noteCredits(job.provider, job.credits.remaining);
       if ((!before || before.state !== job.state) && FINISHED_WORDS[job.state]) {

@@ -16,8 +16,8 @@ export const state = {
   /** @type {string|null} the settings notice (a corrupt file was reset) */
   notice: null,
   /**
-   * Every deck the window has seen (pages of "Your decks", events): job views, which may lack
-   * the notes. The history itself is asked for a page at a time.
+   * Every deck the window has seen (pages of "Your decks", events, command answers): job views,
+   * without the notes (`get_job` gives one whole). The history is asked for a page at a time.
    * @type {Map<string, import("./ipc.js").Job>}
    */
   jobs: new Map(),
@@ -81,14 +81,14 @@ export function activeDecks() {
   return ACTIVE_STATES.reduce((n, s) => n + ((state.counts.by_state || {})[s] || 0), 0);
 }
 
-/** Keeps a job record unless the window already has a newer one (events can overtake pages). */
+/**
+ * Remembers a job a command answered with or a list brought, unless an event already brought
+ * a newer record of it: events can overtake the answer of the command that started them.
+ * Returns the record kept. (Events themselves are always taken, in the order they come.)
+ */
 export function rememberJob(job) {
   const known = state.jobs.get(job.id);
-  if (known && known.updated_ms > job.updated_ms) return known;
-  // A view lacks the notes; keep them if an earlier full record had them.
-  const merged = known && known.request && job.request && known.request.content !== undefined && job.request.content === undefined
-    ? { ...job, request: { ...job.request, content: known.request.content } }
-    : job;
-  state.jobs.set(job.id, merged);
-  return merged;
+  if (known && known.updated_ms >= job.updated_ms) return known;
+  state.jobs.set(job.id, job);
+  return job;
 }

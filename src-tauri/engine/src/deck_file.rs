@@ -19,9 +19,10 @@ use sha2::{Digest, Sha256};
 use crate::atomic_file;
 use crate::providers::ExportFormat;
 
-/// Where a preview was found in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Where a preview was found in the file. Stored with the job as its snake_case name; a name
+/// a newer Deckhand wrote is kept as it was (`Other`), so rewriting the record never loses it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum PreviewSource {
     /// The thumbnail saved in the PowerPoint file.
     Thumbnail,
@@ -32,16 +33,46 @@ pub enum PreviewSource {
     /// The deck is a picture itself (PNG).
     ImageFile,
     /// Written by a newer Deckhand.
-    #[serde(other)]
-    Other,
+    Other(String),
+}
+
+const SOURCE_NAMES: [(PreviewSource, &str); 4] = [
+    (PreviewSource::Thumbnail, "thumbnail"),
+    (PreviewSource::SlidePicture, "slide_picture"),
+    (PreviewSource::PagePicture, "page_picture"),
+    (PreviewSource::ImageFile, "image_file"),
+];
+
+impl From<String> for PreviewSource {
+    fn from(name: String) -> PreviewSource {
+        SOURCE_NAMES.iter().find(|(_, n)| *n == name).map_or(PreviewSource::Other(name), |(s, _)| s.clone())
+    }
+}
+
+impl From<PreviewSource> for String {
+    fn from(source: PreviewSource) -> String {
+        match source {
+            PreviewSource::Other(name) => name,
+            known => SOURCE_NAMES.iter().find(|(s, _)| *s == known).map_or_else(String::new, |(_, n)| n.to_string()),
+        }
+    }
 }
 
 /// A preview kept for a job (a JPEG in the previews folder, named after the job).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
     pub source: PreviewSource,
     pub width: u32,
     pub height: u32,
+    /// Fields a newer Deckhand added: kept as they were (see `jobs::record`).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Preview {
+    pub fn new(source: PreviewSource, width: u32, height: u32) -> Preview {
+        Preview { source, width, height, extra: Default::default() }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -78,7 +109,7 @@ pub fn examine(file: &Path, format: ExportFormat, preview_to: &Path) -> DeckFact
         let (jpeg, width, height) = picture::preview_jpeg(&img)?;
         std::fs::create_dir_all(preview_to.parent()?).ok()?;
         atomic_file::write(preview_to, &jpeg).ok()?;
-        Some(Preview { source, width, height })
+        Some(Preview::new(source, width, height))
     });
     DeckFacts { slide_count, preview }
 }
@@ -169,7 +200,7 @@ mod tests {
         std::fs::write(&png_deck, &png).unwrap();
         let facts = examine(&png_deck, ExportFormat::Png, &preview_path(dir.path(), "i"));
         assert_eq!(facts.slide_count, Some(1));
-        assert_eq!(facts.preview, Some(Preview { source: PreviewSource::ImageFile, width: 480, height: 270 }));
+        assert_eq!(facts.preview, Some(Preview::new(PreviewSource::ImageFile, 480, 270)));
     }
 
     #[test]

@@ -3,8 +3,7 @@
 
 mod support;
 
-use deckhand_engine::jobs::JobState;
-use deckhand_engine::jobs::query::JobQuery;
+use deckhand_engine::jobs::{HistoryQuery, JobState};
 use deckhand_engine::providers::{Delivery, DeckRequest, ExportFormat, ProviderKind};
 use deckhand_engine::{EngineEvent, Error};
 use support::*;
@@ -234,20 +233,30 @@ async fn a_failure_reported_by_the_service_ends_the_job_with_its_words() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_history_is_queried_newest_first_with_counts() {
+async fn the_history_lists_card_facts_and_finds_decks_by_the_services_title() {
     let h = harness(|_| {});
+    let mut titled = deckhand_engine::providers::RemoteStatus::new(deckhand_engine::providers::RemoteState::Running);
+    titled.title = Some("How Plants Eat Light".into());
+    h.fake.script(|s| s.statuses.push_back(Ok(titled)));
     let a = h.submit("alpha").await;
-    tokio::time::advance(std::time::Duration::from_millis(5)).await;
-    let b = h.submit("beta").await;
     h.wait(&a.id).await;
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let b = h.submit("beta").await;
     h.wait(&b.id).await;
-    let page = h.engine.query_jobs(&JobQuery::default());
+    let page = h.engine.list(HistoryQuery::default()).await.unwrap();
     assert_eq!(page.total, 2);
-    let ids: Vec<&str> = page.jobs.iter().map(|v| v["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, vec![b.id.as_str(), a.id.as_str()]);
-    assert!(page.jobs[0]["request"].get("content").is_none());
-    assert_eq!(page.jobs[0]["topic"], "beta");
-    let found = h.engine.query_jobs(&JobQuery { text: Some("ALPHA".into()), ..Default::default() });
-    assert_eq!(found.total, 1);
-    assert_eq!(h.engine.job_counts().by_state.get("done"), Some(&2));
+    let views: Vec<serde_json::Value> = page.jobs.iter().map(|e| serde_json::to_value(e).unwrap()).collect();
+    let ids: Vec<&str> = views.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![b.id.as_str(), a.id.as_str()], "newest first");
+    assert!(views[0]["request"].get("content").is_none(), "lists leave the notes out");
+    assert_eq!(views[0]["topic"], "beta");
+    // The card's facts come back from the store with the list.
+    assert_eq!((views[1]["deck_title"].as_str(), views[1]["slide_count"].as_u64()), (Some("How Plants Eat Light"), Some(1)));
+    assert_eq!(views[1]["file_size"].as_u64(), Some(pdf_bytes().len() as u64));
+    // Search reaches the person's title, the service's title and the topic, ignoring case.
+    for (text, found) in [("DECK ALPHA", &a.id), ("plants eat", &a.id), ("beta", &b.id)] {
+        let page = h.engine.list(HistoryQuery { text: Some(text.into()), ..Default::default() }).await.unwrap();
+        assert_eq!(page.jobs.iter().map(|e| e.id()).collect::<Vec<_>>(), vec![found.as_str()], "{text}");
+    }
+    assert_eq!(h.engine.counts().await.unwrap().by_state.get("done"), Some(&2));
 }

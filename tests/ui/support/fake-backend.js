@@ -67,6 +67,8 @@
     listeners: new Map(),
     cspViolations: [],
     nextJob: 1,
+    /** cmd → function(answer), run just before the command answers (set from a test). */
+    beforeAnswer: {},
     /** Files the "person" picked or dropped: token -> path, as Rust keeps them. */
     tokens: new Map(),
     /** Questions the "person" was asked in native dialogs. */
@@ -92,46 +94,55 @@
   document.addEventListener("securitypolicyviolation", (e) => fake.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
   const isLoopback = (host) => ["localhost", "127.0.0.1", "[::1]"].includes(host);
+
+  // The history contract of the Rust side (list_jobs, job_counts, get_job): jobs travel as
+  // views — the record without request.content and request.instructions, plus `topic`.
+  const topicOf = (content) => {
+    const line = String(content || "").split("\n").map((l) => l.trim()).find(Boolean) || "";
+    return line.length > 120 ? `${line.slice(0, 119).trimEnd()}…` : line;
+  };
+  const view = (j) => {
+    if (!j) return j;
+    const v = clone(j);
+    v.topic = topicOf(j.request && j.request.content);
+    if (v.request) { delete v.request.content; delete v.request.instructions; }
+    return v;
+  };
+  const newestFirst = (a, b) => (b.created_ms - a.created_ms) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  function listJobs(query = {}) {
+    const q = query || {};
+    const limit = q.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw { kind: "invalid_input", field: "limit", message: "A page holds 1 to 500 decks." };
+    const text = (q.text || "").trim().toLowerCase();
+    // An empty list filters nothing, as in Rust; the text is matched in the person's title, the
+    // service's title for the deck and the topic.
+    const listed = (list, value) => !(list && list.length) || list.includes(value);
+    let jobs = fake.jobs.filter((j) => listed(q.states, j.state) && listed(q.providers, j.provider)
+      && (!text || `${(j.request && j.request.title) || ""}\n${j.deck_title || ""}\n${topicOf(j.request && j.request.content)}`.toLowerCase().includes(text)));
+    jobs.sort(newestFirst);
+    const total = jobs.length;
+    if (q.cursor) {
+      const [ms, ...rest] = String(q.cursor).split(":");
+      const id = rest.join(":");
+      jobs = jobs.filter((j) => j.created_ms < Number(ms) || (j.created_ms === Number(ms) && j.id < id));
+    }
+    const page = jobs.slice(0, limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(view), next_cursor: jobs.length > limit ? `${last.created_ms}:${last.id}` : null, total };
+  }
+  function jobCounts() {
+    const counts = { by_state: {}, by_provider: {} };
+    for (const j of fake.jobs) {
+      counts.by_state[j.state] = (counts.by_state[j.state] || 0) + 1;
+      counts.by_provider[j.provider] = (counts.by_provider[j.provider] || 0) + 1;
+    }
+    return counts;
+  }
   const job = (id) => {
     const found = fake.jobs.find((j) => j.id === id);
     if (!found) throw { kind: "not_found", message: "Deckhand has no deck with that id." };
     return found;
   };
-
-  /** A job as lists show it (the engine's job view): no notes or instructions, plus the topic. */
-  const view = (j) => {
-    const v = clone(j);
-    const content = (j.request && j.request.content) || "";
-    if (v.request) { delete v.request.content; delete v.request.instructions; }
-    v.topic = content.split("\n").map((l) => l.trim()).find(Boolean) || "";
-    v.topic = v.topic.slice(0, 120);
-    return v;
-  };
-
-  /** list_jobs as the history contract says: newest first, text over title and topic. */
-  function listJobs(query = {}) {
-    const text = (query.text || "").trim().toLowerCase();
-    const has = (s) => typeof s === "string" && s.toLowerCase().includes(text);
-    const matching = fake.jobs
-      .filter((j) => !(query.states && query.states.length) || query.states.includes(j.state))
-      .filter((j) => !(query.providers && query.providers.length) || query.providers.includes(j.provider))
-      .filter((j) => !text || has(j.request && j.request.title) || has(j.deck_title) || has(view(j).topic))
-      .sort((a, b) => b.created_ms - a.created_ms || (a.id < b.id ? 1 : -1));
-    const start = query.cursor ? matching.findIndex((j) => `${j.created_ms}:${j.id}` === query.cursor) + 1 : 0;
-    const limit = Math.min(Math.max(query.limit || 50, 1), 200);
-    const page = matching.slice(start, start + limit);
-    const last = page[page.length - 1];
-    return { jobs: page.map(view), next_cursor: start + page.length < matching.length && last ? `${last.created_ms}:${last.id}` : null, total: matching.length };
-  }
-
-  function counts() {
-    const c = { by_state: {}, by_provider: {} };
-    for (const j of fake.jobs) {
-      c.by_state[j.state] = (c.by_state[j.state] || 0) + 1;
-      c.by_provider[j.provider] = (c.by_provider[j.provider] || 0) + 1;
-    }
-    return c;
-  }
 
   const handlers = {
     app_info: () => clone(config.info) || { name: "Deckhand", version: "0.1.0", providers: [{ id: "gamma", name: "Gamma" }, { id: "presenton", name: "Presenton" }, { id: "presenton-self", name: "Presenton (self-hosted)" }] },
@@ -186,26 +197,26 @@
       const sent = files.length ? { ...request, source_files: files } : request;
       const created = { id: `job-${fake.nextJob++}`, provider, request: sent, state: "queued", created_ms: now, updated_ms: now, out_dir: fake.settings.save_folder || "/home/ada/Documents/Deckhand" };
       fake.jobs.push(created);
-      return created;
+      return view(created);
     },
     list_jobs: ({ query }) => listJobs(query),
-    job_counts: () => counts(),
-    get_job: ({ id }) => job(id),
+    job_counts: () => jobCounts(),
+    get_job: ({ id }) => ({ ...clone(job(id)), topic: topicOf(job(id).request && job(id).request.content) }),
     resumed_decks: () => ({ count: config.resumed || 0 }),
     job_preview: ({ id }) => (config.previews && config.previews[id]) || null,
     window_state: () => fake.windowState,
     save_draft: ({ draft }) => { fake.windowState.draft = draft; return null; },
     save_choices: ({ provider, choices }) => { fake.windowState.choices[provider] = choices; return null; },
-    cancel_job: ({ id }) => Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() }),
-    retry_download: ({ id }) => Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() }),
-    check_again: ({ id }) => Object.assign(job(id), { state: "running", error: undefined, updated_ms: Date.now() }),
+    cancel_job: ({ id }) => view(Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() })),
+    retry_download: ({ id }) => view(Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() })),
+    check_again: ({ id }) => view(Object.assign(job(id), { state: "running", stalled: false, error: undefined, updated_ms: Date.now() })),
     retry_job: ({ id, format }) => {
       const old = job(id);
       const now = Date.now();
       const request = format ? { ...old.request, format } : old.request;
       const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir, retry_of: old.id };
       fake.jobs.push(created);
-      return created;
+      return view(created);
     },
     remove_job: ({ id }) => { job(id); fake.jobs = fake.jobs.filter((j) => j.id !== id); return null; },
     open_file: () => null,
@@ -226,7 +237,10 @@
     if (fake.fail[cmd]) throw clone(fake.fail[cmd]);
     const handler = handlers[cmd];
     if (!handler) throw { kind: "internal", message: `The fake backend has no command ${cmd}.` };
-    return clone(handler(args));
+    const result = clone(handler(args));
+    // A test may send events before the answer arrives, as the engine's can be.
+    if (fake.beforeAnswer[cmd]) fake.beforeAnswer[cmd](clone(result));
+    return result;
   }
 
   function listen(name, handler) {

@@ -1,5 +1,7 @@
-// Your decks: every deck, newest first, a page at a time (2,000 decks open as fast as 20),
-// searchable by title or topic and filtered by state and service, with live status.
+// Your decks: every deck, newest first, a page at a time (2,000 decks open as fast as 20;
+// "Show older decks" asks for the next page, and says how many came), searched by title or
+// topic and filtered by state and service through the app's history queries, with live status
+// from engine events.
 
 import { COMMANDS, call } from "../ipc.js";
 import { h, announce } from "../dom.js";
@@ -34,7 +36,10 @@ export function renderJobs(root, opts = {}) {
   const serviceSelect = h("select", { id: "jobs-service", class: "input", "data-testid": "jobs-filter-service", "aria-controls": "job-list" });
   const summary = h("p", { class: "hint", role: "status", "data-testid": "jobs-summary" });
   const list = h("ul", { id: "job-list", class: "job-list", "data-testid": "job-list", "aria-label": "Decks" });
-  const more = h("button", { type: "button", class: "button", "data-testid": "jobs-more", hidden: true }, "Show more decks");
+  const more = h("button", { type: "button", class: "button", "data-testid": "jobs-more" }, "Show older decks");
+  // A later page that cannot be loaded says so by its button; what is shown stays.
+  const moreProblem = h("div", { class: "card-problem", "data-testid": "jobs-more-problem" });
+  const moreRow = h("div", { class: "actions jobs-more", hidden: true }, more, moreProblem);
   const problem = h("div", { "data-testid": "jobs-problem" });
   const empty = h("div", { class: "callout", "data-testid": "jobs-empty", hidden: true },
     h("p", {}, "No decks yet. When you make one, you can follow it here — even after closing Deckhand."),
@@ -52,7 +57,7 @@ export function renderJobs(root, opts = {}) {
     h("div", { class: "page-head" },
       h("h1", {}, "Your decks"),
       h("button", { type: "button", class: "button", "data-testid": "jobs-new-top", onclick: () => go("new-deck") }, "New deck")),
-    filters, summary, problem, empty, noMatch, list, more));
+    filters, summary, problem, empty, noMatch, list, moreRow));
 
   /** Loaded ids, in list order (newest first), and where the next page starts. */
   let shown = [];
@@ -96,7 +101,9 @@ export function renderJobs(root, opts = {}) {
     const filtered = Boolean(view.text.trim()) || view.filter !== "all" || Boolean(view.provider);
     empty.hidden = all > 0 || shown.length > 0;
     noMatch.hidden = !(filtered && shown.length === 0 && !loading);
-    more.hidden = !cursor;
+    moreRow.hidden = !cursor;
+    more.disabled = loading;
+    more.textContent = loading && shown.length ? "Loading older decks…" : "Show older decks";
     if (!shown.length) summary.textContent = "";
     else if (filtered) summary.textContent = `${plural(total, "deck")} match. Showing ${formatNumber(shown.length)}.`;
     else summary.textContent = shown.length < total ? `Showing the newest ${formatNumber(shown.length)} of ${plural(total, "deck")}.` : `${plural(total, "deck")}.`;
@@ -108,23 +115,30 @@ export function renderJobs(root, opts = {}) {
     return c;
   }
 
+  /** Loads the next page; resolves to how many decks it added (0 when it failed). */
   async function loadPage() {
-    if (loading) return;
+    if (loading) return 0;
     loading = true;
     const mine = generation;
     const q = query();
-    if (cursor) q.cursor = cursor;
+    const later = Boolean(cursor);
+    if (later) q.cursor = cursor;
+    drawSummary();
     try {
       const page = await call(COMMANDS.listJobs, { query: q });
-      if (mine !== generation) return;
+      if (mine !== generation) return 0;
+      // A deck an event brought while the page was on its way keeps its newer record.
       const fresh = page.jobs.map(rememberJob).filter((j) => !shown.includes(j.id));
       shown = shown.concat(fresh.map((j) => j.id));
       list.append(...fresh.map(card));
       cursor = page.next_cursor || null;
       total = page.total;
       problem.replaceChildren();
+      moreProblem.replaceChildren();
+      return fresh.length;
     } catch (err) {
-      if (mine === generation) problem.replaceChildren(renderProblem(err, "Deckhand"));
+      if (mine === generation) (later ? moreProblem : problem).replaceChildren(renderProblem(err, "Deckhand"));
+      return 0;
     } finally {
       if (mine === generation) loading = false;
       drawSummary();
@@ -138,6 +152,8 @@ export function renderJobs(root, opts = {}) {
     cursor = null;
     total = 0;
     list.replaceChildren();
+    problem.replaceChildren();
+    moreProblem.replaceChildren();
     return loadPage();
   }
 
@@ -148,13 +164,9 @@ export function renderJobs(root, opts = {}) {
   });
   stateSelect.addEventListener("change", () => { view.filter = stateSelect.value; reload(); });
   serviceSelect.addEventListener("change", () => { view.provider = serviceSelect.value; reload(); });
-  more.addEventListener("click", () => loadPage().then(() => announce(`Showing ${formatNumber(shown.length)} decks.`)));
-
-  // The next page loads as the end of the list comes into view; the button stays for keyboards.
-  const watcher = typeof IntersectionObserver === "function"
-    ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting) && cursor) loadPage(); }, { rootMargin: "600px" })
-    : null;
-  if (watcher) watcher.observe(more);
+  more.addEventListener("click", () => loadPage().then((added) => {
+    if (added) announce(added === 1 ? "One older deck is shown." : `${formatNumber(added)} older decks are shown.`);
+  }));
 
   /** Replaces one card, keeping keyboard focus where it was. */
   function renderOne(id, old) {
@@ -228,7 +240,7 @@ export function renderJobs(root, opts = {}) {
     if (!shown.includes(opts.highlight) && state.jobs.has(opts.highlight)) onJob(opts.highlight);
     list.querySelector(`[data-testid="job-${CSS.escape(opts.highlight)}"]`)?.scrollIntoView({ block: "nearest" });
   });
-  return () => { unsubscribe(); clearInterval(timer); clearTimeout(typing); if (watcher) watcher.disconnect(); };
+  return () => { unsubscribe(); clearInterval(timer); clearTimeout(typing); };
 }
 
 export { jobTitle };

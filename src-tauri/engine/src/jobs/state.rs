@@ -1,9 +1,11 @@
 //! A job's record as journaled and as shown to the person.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::deck_file::Preview;
 use crate::connection::Endpoint;
+use crate::jobs::job_error::JobError;
 use crate::jobs::saving::Saving;
 use crate::providers::{Credits, DeckRequest, Progress, ProviderKind, RemoteJob};
 use crate::Error;
@@ -75,8 +77,10 @@ pub struct Job {
     pub edit_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<Credits>,
+    /// Recorded as kind, message and details (see `job_error.rs`), so a kind added later
+    /// never makes the record unreadable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<Error>,
+    pub error: Option<JobError>,
     /// Polling stopped at the deadline while the service was still working: the job is
     /// `running` on the server, and "check again" resumes polling.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -116,6 +120,10 @@ pub struct Job {
     /// before Deckhand recorded it; those follow the current settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Endpoint>,
+    /// Fields this Deckhand does not know (a newer one wrote them): kept as they were, so
+    /// rewriting the record never loses them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// When a job entered a state.
@@ -163,6 +171,7 @@ impl Job {
             preview: None,
             service_progress: None,
             origin: None,
+            extra: Map::new(),
         }
     }
 
@@ -179,7 +188,7 @@ impl Job {
     /// Ended badly: the state and the error together.
     pub fn fail(&mut self, state: JobState, error: Error, now_ms: u64) {
         self.set_state(state, now_ms);
-        self.error = Some(error);
+        self.error = Some(error.into());
     }
 
     /// Still being worked on here: not finished and not stopped at the polling deadline.
@@ -191,17 +200,7 @@ impl Job {
     pub fn running_since_ms(&self) -> Option<u64> {
         self.history.iter().find(|s| s.state == JobState::Running).map(|s| s.at_ms)
     }
-
-    /// What the deck is about in a few words: the first non-empty line of the notes, at most
-    /// [`TOPIC_CHARS`] characters.
-    pub fn topic(&self) -> String {
-        let line = self.request.content.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-        line.chars().take(TOPIC_CHARS).collect()
-    }
 }
-
-/// The longest topic a job view carries.
-pub const TOPIC_CHARS: usize = 120;
 
 #[cfg(test)]
 mod tests {
