@@ -31,6 +31,9 @@ pub const COMMANDS: &[&str] = &[
     "open_editor",
     "typical_duration",
     "open_url",
+    "open_log_folder",
+    "copy_diagnostic_info",
+    "third_party_licenses",
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use deckhand_engine::activity_log::LoggingSink;
 use deckhand_engine::connection;
 use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::{Engine, EngineConfig, JobState, ProviderSource};
@@ -198,7 +199,9 @@ fn open_engine<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner) -> Result<Engin
     debug_assert!(jobs.lock.get().is_some(), "the engine opens only under the data folder's lock");
     let mut config = EngineConfig::new(state.data_dir.clone());
     config.concurrency = state.settings.get().concurrency.as_map().into_iter().collect();
-    let engine = Engine::open(config, Arc::new(AppProviders(app.clone())), Arc::new(WindowSink(app.clone())))?;
+    // Each state change is also a line in the support log (see logging.rs).
+    let sink = Arc::new(LoggingSink::new(Arc::new(WindowSink(app.clone()))));
+    let engine = Engine::open(config, Arc::new(AppProviders(app.clone())), sink)?;
     // Called from a task on Tauri's runtime, where the engine spawns each resumed job.
     engine.resume_all();
     Ok(engine)

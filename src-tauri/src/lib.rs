@@ -3,9 +3,12 @@
 
 pub mod choices_cache;
 pub mod commands;
+pub mod desktop;
+pub mod diagnostics;
 pub mod ipc_names;
 pub mod jobs;
 pub mod keys;
+pub mod logging;
 pub mod providers;
 pub mod secrets;
 pub mod settings_store;
@@ -22,6 +25,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::keys::key_status,
@@ -48,18 +52,38 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::files::open_editor,
             commands::jobs::typical_duration,
             commands::files::open_url,
+            commands::support::open_log_folder,
+            commands::support::copy_diagnostic_info,
+            commands::support::third_party_licenses,
         ])
 }
 
 pub fn run() {
-    build(tauri::Builder::default())
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
+    desktop::plugins(build(tauri::Builder::default()), &identifier)
         .setup(|app| {
-            let state = state::AppState::for_app(app.handle(), providers::production_factory())?;
+            let redactor = std::sync::Arc::new(deckhand_engine::redact::Redactor::new());
+            // A log that cannot be written must not keep Deckhand from opening.
+            match logging::start(app.handle(), redactor.clone()) {
+                Ok(folder) => {
+                    app.manage(folder);
+                }
+                Err(e) => eprintln!("{}", e.message()),
+            }
+            log_start(app.handle());
+            let state = state::AppState::for_app(app.handle(), providers::production_factory(), redactor)?;
             app.manage(choices_cache::ChoicesCache::open(&state.data_dir));
             app.manage(state);
             app.manage(jobs::start(app.handle(), jobs::START_PATIENCE));
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("error while running Deckhand");
+}
+
+/// The first line of each run: what a bug report needs to know first.
+fn log_start<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let system = diagnostics::System::current(&app.config().identifier);
+    tracing::info!("Deckhand {} starting on {}, WebView {}", system.app_version, system.os, system.webview);
 }

@@ -31,6 +31,9 @@ export const COMMANDS = {
   openEditor: "open_editor",
   typicalDuration: "typical_duration",
   openUrl: "open_url",
+  openLogFolder: "open_log_folder",
+  copyDiagnosticInfo: "copy_diagnostic_info",
+  thirdPartyLicenses: "third_party_licenses",
 };
 
 /** The one event the engine sends; the payload is tagged by `type`. */
@@ -94,6 +97,9 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   servers: {gamma_base_url: string|null, presenton_base_url: string|null,
  *     presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
  *     insecure_confirmed: string[]}}} Settings
+ * @typedef {{text: string}} DiagnosticInfo
+ * @typedef {{id: string, name: string, text: string, crates: string[]}} ComponentLicense
+ * @typedef {{licenses: ComponentLicense[], generated_by: string}} ThirdPartyLicenses
  * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
  *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}
  *   | {type: "jobs_available"}} EngineEvent

@@ -5,12 +5,14 @@
 //! machine, journal, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
+pub mod activity_log;
 pub mod connection;
 pub mod error;
 pub mod events;
 pub mod jobs;
 pub mod key_format;
 pub mod providers;
+pub mod redact;
 pub mod secret;
 pub mod secrets;
 pub mod settings;

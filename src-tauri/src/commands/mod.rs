@@ -6,3 +6,4 @@ pub mod files;
 pub mod jobs;
 pub mod keys;
 pub mod settings;
+pub mod support;
