@@ -15,8 +15,9 @@ test("command and event names are those of the IPC contract", () => {
     "show_in_folder", "open_editor", "typical_duration"];
   const names = Object.values(COMMANDS);
   for (const name of contract) assert.ok(names.includes(name), name);
-  // One addition, asked of the Rust side: open an https page in the browser.
-  assert.deepEqual(names.filter((n) => !contract.includes(n)), ["open_url"]);
+  // Additions asked of the Rust side: open an https page in the browser; the log folder, the
+  // diagnostic info and the third-party licenses of Settings › Help and about (issue 14).
+  assert.deepEqual(names.filter((n) => !contract.includes(n)), ["open_url", "open_log_folder", "copy_diagnostic_info", "third_party_licenses"]);
   assert.equal(new Set(names).size, names.length);
   assert.equal(EVENT, "deckhand://event");
   assert.deepEqual(PROVIDER_IDS, ["gamma", "presenton", "presenton-self"]);

@@ -34,7 +34,7 @@ async function loadLicenses(container) {
     container.replaceChildren(
       h("p", { "data-testid": "about-licenses-count" },
         `Deckhand is built from ${total} components that other people wrote and share. Their licenses are below, each with the components it covers.`),
-      groups.map(licenseBlock));
+      ...groups.map(licenseBlock));
   } catch (err) {
     container.replaceChildren(renderProblem(err, "Deckhand"));
   }
