@@ -6,6 +6,8 @@
 #   4. e2e                 the real app under Xvfb via tauri-driver + WebKitWebDriver (tests/e2e)
 #   5. keychain            the keychain crate and the app's key commands against a real
 #                          gnome-keyring Secret Service (test files named *real_keychain.rs)
+#   6. package             the installable packages (scripts/package.sh): the .deb installed with
+#                          apt-get, the installed app started under Xvfb (tests/package), removed
 # One line per layer, then a last line "N passed, N failed". Fails if any layer fails or ran
 # no test. Full logs: tests/artifacts/logs/.
 set -uo pipefail   # no -e: every layer runs, whatever the one before did
@@ -137,6 +139,50 @@ read -r p f < <(awk '/^test result: / { for (i = 2; i <= NF; i++) { if ($i == "p
 # The tests skip themselves (and "pass") without a Secret Service: that must not count here.
 if grep -q '^skipped:' "$logs/keychain.log"; then echo "keychain tests skipped themselves"; f=$((f + 1)); fi
 record "keychain" "$p" "$f" "$rc"
+
+# --- 6: the package a presenter installs -----------------------------------------------------
+# Builds the release packages, installs the .deb with apt-get (so its Depends are checked),
+# runs tests/package against the installed /usr/bin/deckhand, then removes it. Each step the
+# script takes here counts as a test of the layer, with those of tests/package.
+stage "package: scripts/package.sh, apt-get install, the installed app, apt-get remove"
+package_layer() {
+  local passed=0 failed=0 out deb rpm rc=0
+  step() { # step NAME CMD...: one counted check
+    if "${@:2}"; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi
+  }
+  out=$(timeout 3600 scripts/package.sh deb rpm | tee /dev/stderr) || rc=$?
+  deb=$(printf '%s\n' "$out" | grep '\.deb$' | tail -n 1)
+  rpm=$(printf '%s\n' "$out" | grep '\.rpm$' | tail -n 1)
+  step "scripts/package.sh builds a .deb and a .rpm" test "$rc" -eq 0 -a -f "$deb" -a -f "$rpm"
+  if [ -z "$deb" ] || [ ! -f "$deb" ]; then echo "# package: passed $passed failed $failed"; return; fi
+  # This layer installs and removes the package; a Deckhand someone installed stays untouched.
+  if dpkg-query -W -f='${Status}' deckhand 2>/dev/null | grep -q 'install ok installed'; then
+    echo "Deckhand is installed on this computer; the package layer would replace and remove it. Uninstall it first (sudo apt remove deckhand)."
+    echo "# package: passed $passed failed $((failed + 1))"; return
+  fi
+  step "apt-get installs the .deb with its dependencies" \
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb"
+  if [ -x /usr/bin/deckhand ]; then
+    DEB=$deb RPM=$rpm FAKE_SERVER=$target_dir/debug/fake-server PACKAGE_ARTIFACTS=$art/package timeout 900 \
+      scripts/private-session.sh xvfb-run -a -s "-screen 0 1280x800x24" \
+      node --test --test-concurrency=1 --test-reporter=tap tests/package/ 2>&1 | tee "$logs/package-tests.log"
+    read -r p f < <(node_results "$logs/package-tests.log")
+    passed=$((passed + p)) failed=$((failed + f))
+    [ "$p" -gt 0 ] || failed=$((failed + 1))
+  fi
+  step "apt-get removes it" as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq deckhand
+  step "nothing of it is left in /usr/bin and the menu" \
+    test ! -e /usr/bin/deckhand -a ! -e /usr/share/applications/Deckhand.desktop
+  echo "# package: passed $passed failed $failed"
+}
+if [ "$build_rc" -eq 0 ]; then
+  package_layer 2>&1 | tee "$logs/package.log"
+  read -r p f < <(awk '/^# package: passed/ { p = $4; f = $6 } END { print p + 0, f + 0 }' "$logs/package.log")
+  rc=$([ "$f" -eq 0 ] && echo 0 || echo 1)
+else
+  rc=$build_rc p=0 f=0
+fi
+record "package" "$p" "$f" "$rc"
 
 stage "done in $((SECONDS - t0))s"
 for line in "${summary[@]}"; do echo "$line"; done
