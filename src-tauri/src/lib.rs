@@ -61,29 +61,18 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 pub fn run() {
     let context = tauri::generate_context!();
     let identifier = context.config().identifier.clone();
-    desktop::plugins(build(tauri::Builder::default()), &identifier)
-        .setup(|app| {
-            let redactor = std::sync::Arc::new(deckhand_engine::redact::Redactor::new());
-            // A log that cannot be written must not keep Deckhand from opening.
-            match logging::start(app.handle(), redactor.clone()) {
-                Ok(folder) => {
-                    app.manage(folder);
-                }
-                Err(e) => eprintln!("{}", e.message()),
-            }
-            log_start(app.handle());
+    let redactor = std::sync::Arc::new(deckhand_engine::redact::Redactor::new());
+    let app = build(desktop::plugins(tauri::Builder::default(), &identifier, redactor.clone()))
+        .setup(move |app| {
             let state = state::AppState::for_app(app.handle(), providers::production_factory(), redactor)?;
             app.manage(choices_cache::ChoicesCache::open(&state.data_dir));
             app.manage(state);
             app.manage(jobs::start(app.handle(), jobs::START_PATIENCE));
             Ok(())
         })
-        .run(context)
-        .expect("error while running Deckhand");
-}
-
-/// The first line of each run: what a bug report needs to know first.
-fn log_start<R: Runtime>(app: &tauri::AppHandle<R>) {
-    let system = diagnostics::System::current(&app.config().identifier);
-    tracing::info!("Deckhand {} starting on {}, WebView {}", system.app_version, system.os, system.webview);
+        .build(context);
+    match app {
+        Ok(app) => app.run(desktop::on_run_event),
+        Err(e) => desktop::start_failed(e),
+    }
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use deckhand_engine::redact::Redactor;
 use deckhand_engine::Error;
 use log::LevelFilter;
+use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_log::{Builder, RotationStrategy, Target, TargetKind, TimezoneStrategy};
 
@@ -80,6 +81,25 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, redactor: Arc<Redactor>) -> Result<
         previous(info);
     }));
     Ok(LogFolder(dir))
+}
+
+/// The log as a plugin with no commands, so that it starts with the plugins, before the window
+/// opens (the app's `setup` runs after). A log that cannot be written does not stop Deckhand.
+pub fn plugin<R: Runtime>(redactor: Arc<Redactor>) -> TauriPlugin<R> {
+    tauri::plugin::Builder::new("deckhand-log")
+        .setup(move |app, _api| {
+            match start(app, redactor) {
+                Ok(folder) => {
+                    app.manage(folder);
+                    // The first line of each run: what a bug report needs to know first.
+                    let system = crate::diagnostics::System::current(&app.config().identifier);
+                    tracing::info!("Deckhand {} starting on {}, WebView {}", system.app_version, system.os, system.webview);
+                }
+                Err(e) => eprintln!("{}", e.message()),
+            }
+            Ok(())
+        })
+        .build()
 }
 
 /// The last `n` lines of the log, oldest first: from the current file, and from the newest

@@ -244,7 +244,7 @@ test("Settings › Help: the log is shown in the file manager, diagnostic info i
 
   // The log: there, telling what happened, and holding neither key nor a word of the notes.
   const log = readFileSync(logFile, "utf8");
-  assert.match(log, / INFO  deckhand_app: Deckhand \S+ starting on /);
+  assert.match(log, / INFO  deckhand_app::logging: Deckhand \S+ starting on /);
   assert.match(log, /: job \S+ presenton: done /);
   for (const [what, secret] of [["Gamma key", gamma.key], ["Presenton key", presenton.key]]) {
     assert.ok(!log.includes(secret) && !report.includes(secret), `${what} in the log or the report`);

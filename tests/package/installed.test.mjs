@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDriver, Session, waitFor } from "../e2e/webdriver.mjs";
@@ -159,7 +159,7 @@ test("the installed app: paste a key through the page, make a deck, copy diagnos
 test("the log is in the platform's log folder, tells what happened, and holds no key and no notes", () => {
   const log = readFileSync(logFile, "utf8");
   writeFileSync(join(artifacts, "deckhand.log"), log);
-  assert.match(log, /^\d{4}-\d\d-\d\dT\S+ INFO  deckhand_app: Deckhand \S+ starting on /m);
+  assert.match(log, /^\d{4}-\d\d-\d\dT\S+ INFO  deckhand_app::logging: Deckhand \S+ starting on /m);
   assert.match(log, /deckhand_engine::activity_log: job \S+ gamma: done /);
   const key = gamma.key;
   const pieces = [];
@@ -175,10 +175,22 @@ test("the log is in the platform's log folder, tells what happened, and holds no
 
 const started = [];
 
+/** The installed app, started as the menu starts it; what it prints goes to the artifacts. */
 function startApp() {
-  const child = spawn(APP, [], { stdio: "ignore", detached: true });
+  const out = openSync(join(artifacts, `app-${started.length + 1}.out`), "w");
+  const child = spawn(APP, [], { stdio: ["ignore", out, out], detached: true });
   started.push(child);
   return child;
+}
+
+/** Waits for exactly one Deckhand window; says what there is instead when it times out. */
+async function oneWindow(what) {
+  try {
+    return await waitFor(() => windows().length === 1 && windows(), { timeoutMs: 30_000, what });
+  } catch (e) {
+    const exits = started.map((c) => `${c.pid}: ${c.exitCode ?? c.signalCode ?? "running"}`).join(", ");
+    throw new Error(`${e.message}; windows ${JSON.stringify(windows())}, processes ${JSON.stringify(processes())}, started ${exits}`);
+  }
 }
 
 function stopApps() {
@@ -221,17 +233,23 @@ function geometry(id) {
 const exited = (child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
 
 test("opening Deckhand again shows the window already open: one process, one window", async () => {
+  // WebKitWebDriver leaves the Deckhand it started running when its session ends; a start
+  // before that one is gone would hand over to it.
+  for (const pid of processes()) process.kill(Number(pid), "SIGTERM");
+  await waitFor(() => processes().length === 0 && windows().length === 0, { what: "no Deckhand running" });
   const first = startApp();
-  const [id] = await waitFor(() => windows().length === 1 && windows(), { timeoutMs: 30_000, what: "the Deckhand window" });
+  const [id] = await oneWindow("the Deckhand window");
   assert.equal(run("xprop", ["-id", id, "WM_CLASS"]).includes('"deckhand"'), true, "the window belongs to the menu entry (StartupWMClass)");
 
-  const second = spawn(APP, [], { stdio: "ignore" });
+  const secondOut = openSync(join(artifacts, "app-second.out"), "w");
+  const second = spawn(APP, [], { stdio: ["ignore", secondOut, secondOut] });
   const code = await Promise.race([new Promise((r) => second.once("exit", (c) => r(c))), sleep(20_000).then(() => "still running")]);
   assert.equal(code, 0, "the second launch hands over to the first and ends");
   await sleep(500);
   assert.deepEqual(processes(), [String(first.pid)]);
   assert.deepEqual(windows(), [id]);
-  await waitFor(() => readFileSync(logFile, "utf8").includes("Deckhand was opened again"), { what: "the first Deckhand to hear of the second" });
+  await waitFor(() => readFileSync(logFile, "utf8").includes("Deckhand was opened again"), { what: "the first Deckhand to hear of the second" })
+    .catch((e) => { throw new Error(`${e.message}; the log ends: ${readFileSync(logFile, "utf8").split("\n").slice(-6).join(" / ")}`); });
 });
 
 test("the window's size and place are remembered", async () => {
@@ -244,7 +262,8 @@ test("the window's size and place are remembered", async () => {
     return g.width === 913 && g.height === 677 && g.x === 61 && g.y === 43 && g;
   }, { what: "the window to take its new size and place" });
   const stateFile = join(configHome, IDENTIFIER, ".window-state.json");
-  await waitFor(() => existsSync(stateFile) && readFileSync(stateFile, "utf8").includes("913"), { what: "the window's state to be saved" });
+  await waitFor(() => existsSync(stateFile) && readFileSync(stateFile, "utf8").includes("913"), { what: "the window's state to be saved" })
+    .catch((e) => { throw new Error(`${e.message}; ${stateFile}: ${existsSync(stateFile) ? readFileSync(stateFile, "utf8") : "absent"}; geometry now ${JSON.stringify(geometry(id))}; log: ${readFileSync(logFile, "utf8").split("\n").slice(-8).join(" / ")}`); });
 
   // Ended the way a desktop session ends it; then opened again.
   const [first] = started;
@@ -252,7 +271,7 @@ test("the window's size and place are remembered", async () => {
   await exited(first);
   await waitFor(() => windows().length === 0 && processes().length === 0, { what: "Deckhand to close" });
   startApp();
-  const [again] = await waitFor(() => windows().length === 1 && windows(), { timeoutMs: 30_000, what: "the Deckhand window, again" });
+  const [again] = await oneWindow("the Deckhand window, again");
   const g = await waitFor(() => {
     const now = geometry(again);
     return now.width === wanted.width && now.height === wanted.height && now;
