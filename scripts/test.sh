@@ -107,8 +107,14 @@ record "ui" "$p" "$f" "$rc"
 
 # --- 4: the real app, end to end --------------------------------------------------------------
 stage "cargo build -p deckhand, and the fake servers and file manager the e2e tests talk to"
-timeout 1800 cargo build --locked -p deckhand -p deckhand-tests --bins 2>&1 | tee "$logs/app-build.log"
+timeout 1800 cargo build --locked -p deckhand -p deckhand-tests -p deckhand-cli --bins 2>&1 | tee "$logs/app-build.log"
 build_rc=${PIPESTATUS[0]}
+# Test knobs exist only in test builds (deckhand-cli's `test-knobs` feature): the plain CLI,
+# built as it ships, must not even contain their names.
+if [ "$build_rc" -eq 0 ] && grep -q DECKHAND_CLI_TIME_SCALE "$target_dir/debug/deckhand-cli"; then
+  echo "error: the plain deckhand-cli contains the test knob DECKHAND_CLI_TIME_SCALE" | tee -a "$logs/app-build.log"
+  build_rc=1
+fi
 
 stage "e2e: real app under Xvfb through tauri-driver, real Secret Service"
 if [ "$build_rc" -eq 0 ]; then

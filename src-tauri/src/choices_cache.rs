@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use deckhand_engine::providers::{ChoicePage, ChoiceQuery, ProviderKind};
 use deckhand_engine::Error;
 
-use crate::settings_store::write_atomically;
+use deckhand_engine::atomic_file;
 
 pub struct ChoicesCache {
     path: PathBuf,
@@ -32,7 +32,7 @@ impl ChoicesCache {
         pages.insert(key(kind, q), page.clone());
         if let Ok(bytes) = serde_json::to_vec(&*pages) {
             // Best effort: a cache that could not be written costs nothing but freshness.
-            let _ = write_atomically(&self.path, &bytes);
+            let _ = atomic_file::write(&self.path, &bytes);
         }
     }
 

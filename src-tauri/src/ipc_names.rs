@@ -1,8 +1,15 @@
-//! The names the page and the app share: every command and the one event. Mirrored once in
-//! `ui/js/ipc.js`; the test below reads that file and fails when the two drift apart.
+// The names the page and the app share: every command and event. Mirrored once in
+// `ui/js/ipc.js`; the test below reads that file and fails when the two drift apart.
+// `build.rs` includes this file too (so no inner `//!` comments here): every name in
+// `COMMANDS` gets an `allow-…` permission in the app manifest, granted in
+// `capabilities/default.json` to the main window only.
 
-/// The one event the engine sends to the window; the payload is an `EngineEvent`.
+/// The event the engine sends to the window; the payload is an `EngineEvent`.
 pub const EVENT: &str = "deckhand://event";
+
+/// Files dropped onto the window, each with its token; the payload is
+/// `chosen_files::DroppedFiles`.
+pub const FILES_EVENT: &str = "deckhand://files-dropped";
 
 /// Every command the page may call, as registered in `lib.rs`.
 pub const COMMANDS: &[&str] = &[
@@ -70,8 +77,9 @@ mod tests {
     }
 
     #[test]
-    fn the_page_listens_to_the_event_the_app_sends() {
+    fn the_page_listens_to_the_events_the_app_sends() {
         assert!(ui_ipc_js().contains(&format!("export const EVENT = \"{EVENT}\";")));
+        assert!(ui_ipc_js().contains(&format!("export const FILES_EVENT = \"{FILES_EVENT}\";")));
     }
 
     #[test]

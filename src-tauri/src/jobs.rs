@@ -1,6 +1,6 @@
-//! The job engine inside the app: providers are built from the current settings and keys each
-//! time a job needs one (a key changed in Settings applies to the next step), and engine events
-//! go to the window through one event name, with a desktop notification when a deck is ready.
+//! The job engine inside the app: a new deck goes to the server of today's settings, and each
+//! job's later steps to the server it was sent to (see `providers.rs`); engine events go to the
+//! window through one event name, with a desktop notification when a deck is ready.
 //! The engine drives the data folder's journal only while holding its lock, shared with
 //! `deckhand-cli`.
 
@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use deckhand_engine::activity_log::LoggingSink;
-use deckhand_engine::connection;
+use deckhand_engine::connection::Endpoint;
 use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::{Engine, EngineConfig, JobState, ProviderSource};
 use deckhand_engine::providers::{Provider, ProviderKind};
@@ -18,21 +18,24 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::watch;
 
 use crate::ipc_names::EVENT;
+use crate::providers;
 use crate::state::AppState;
 
-/// Providers resolved from the app state at the moment they are needed.
+/// Providers from the app state, at the moment they are needed.
 pub struct AppProviders<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> ProviderSource for AppProviders<R> {
-    fn provider(&self, kind: ProviderKind) -> Result<Arc<dyn Provider>, Error> {
-        provider_for(&self.0.state::<AppState>(), kind)
+    fn endpoint(&self, kind: ProviderKind) -> Result<Endpoint, Error> {
+        providers::endpoint_now(&self.0.state::<AppState>(), kind)
     }
-}
 
-/// The provider for `kind` with today's settings, keys and environment overrides.
-pub fn provider_for(state: &AppState, kind: ProviderKind) -> Result<Arc<dyn Provider>, Error> {
-    let conn = connection::resolve(kind, &state.settings.get(), &state.secrets, &state.env)?;
-    (state.providers)(&conn)
+    fn provider(&self, kind: ProviderKind, endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error> {
+        let state = self.0.state::<AppState>();
+        match endpoint {
+            Some(e) => providers::provider_at(&state, kind, e),
+            None => providers::provider_for(&state, kind),
+        }
+    }
 }
 
 /// Forwards engine events to the window, and says "ready" on the desktop when notifications

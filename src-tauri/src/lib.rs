@@ -2,9 +2,12 @@
 //! the logic lives in the engine and in the small modules below.
 
 pub mod choices_cache;
+pub mod chosen_files;
 pub mod commands;
 pub mod desktop;
 pub mod diagnostics;
+pub mod dialogs;
+/// The names of every command and event, shared with `ui/js/ipc.js` and `build.rs`.
 pub mod ipc_names;
 pub mod jobs;
 pub mod keys;
@@ -14,13 +17,19 @@ pub mod secrets;
 pub mod settings_store;
 pub mod state;
 
-use tauri::{Builder, Manager, Runtime};
+use tauri::{Builder, DragDropEvent, Manager, Runtime, WindowEvent};
 
 /// Build the app on any runtime, so tests can use `tauri::test::mock_builder()`. The commands
-/// that need [`state::AppState`] find it as managed state: `run` builds the real one in
-/// `setup`; tests `.manage()` one with fakes.
+/// that need [`state::AppState`] and the person's dialogs (`Arc<dyn dialogs::Dialogs>`) find
+/// them as managed state: `run` builds the real ones in `setup`; tests `.manage()` fakes.
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
+        .manage(chosen_files::ChosenFiles::default())
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                chosen_files::dropped(window.app_handle(), paths);
+            }
+        })
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
@@ -66,6 +75,7 @@ pub fn run() {
         .setup(move |app| {
             let state = state::AppState::for_app(app.handle(), providers::production_factory(), redactor)?;
             app.manage(choices_cache::ChoicesCache::open(&state.data_dir));
+            app.manage(dialogs::SystemDialogs::managed(app.handle()));
             app.manage(state);
             app.manage(jobs::start(app.handle(), jobs::START_PATIENCE));
             Ok(())

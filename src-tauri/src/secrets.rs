@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn keychain_keys_are_reported_with_last4_and_a_saved_key_replaces_a_session_one() {
         let (s, kc) = with_memory_keychain();
-        let a = SecretAccount::GammaApiKey;
+        let a = SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() };
         assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
         s.keep(&a, &Secret::new("session-key-1111"), true).unwrap();
         assert!(kc.get(&a).unwrap().is_none(), "session-only keys never reach the keychain");
@@ -167,7 +167,7 @@ mod tests {
     #[test]
     fn a_locked_keychain_is_an_error_never_a_silent_fallback() {
         let s = AppSecrets::new(Ok(Arc::new(Locked)));
-        let a = SecretAccount::PresentonApiKey;
+        let a = SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() };
         assert_eq!(s.keep(&a, &Secret::new("sk-presenton-x"), false).unwrap_err().kind(), "keychain");
         assert_eq!(s.status(&a).unwrap_err().kind(), "keychain");
         assert!(s.session.get(&a).unwrap().is_none(), "nothing was kept anywhere");
@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn an_unopenable_keychain_still_allows_session_keys() {
         let s = AppSecrets::new(Err(Error::keychain("no backend")));
-        let a = SecretAccount::GammaApiKey;
+        let a = SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() };
         assert_eq!(s.get(&a).unwrap_err().kind(), "keychain");
         s.keep(&a, &Secret::new("k-12345678"), true).unwrap();
         assert_eq!(s.status(&a).unwrap().last4.as_deref(), Some("5678"));

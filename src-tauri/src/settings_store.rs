@@ -1,5 +1,6 @@
 //! The settings file: read once at start (a corrupt or hand-broken file is copied aside and
-//! replaced, with a notice for the person), written atomically on every change.
+//! replaced, with a notice for the person), written atomically on every change
+//! (`deckhand_engine::atomic_file`).
 //!
 //! Why not through tauri-plugin-store: its `save` is `fs::write` on the file itself, so a crash
 //! mid-write leaves a truncated file, and its loader discards parse errors (`let _ = load()`),
@@ -8,15 +9,15 @@
 //! can be read by the store later if that ever helps; the plugin stays registered but the page
 //! is granted none of its commands.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use deckhand_engine::atomic_file;
 use deckhand_engine::settings::{self, Settings};
 use deckhand_engine::Error;
 
-pub const FILE_NAME: &str = "settings.json";
+pub use deckhand_engine::settings::FILE_NAME;
 
 pub struct SettingsStore {
     path: PathBuf,
@@ -29,7 +30,8 @@ impl SettingsStore {
     /// Never fails: whatever is on disk, the app gets usable settings.
     pub fn open(dir: &Path) -> Self {
         let path = dir.join(FILE_NAME);
-        remove_stale_temp_files(dir);
+        // Only this app writes the file, and only one app runs per data folder.
+        atomic_file::remove_leftovers(&path);
         let (settings, notice) = read_or_repair(&path);
         SettingsStore { path, current: Mutex::new(settings), notice: Mutex::new(notice) }
     }
@@ -47,10 +49,21 @@ impl SettingsStore {
     }
 
     /// Check, write durably, then use. On a failed write the old settings stay in effect.
-    pub fn save(&self, mut next: Settings) -> Result<Settings, Error> {
+    pub fn save(&self, next: Settings) -> Result<Settings, Error> {
+        self.save_with(|_| next)
+    }
+
+    /// Saves what the page asked for, with what only the person may decide kept from the
+    /// settings in use, under the same lock (see `Settings::with_changes_from_page`).
+    pub fn save_from_page(&self, asked: Settings) -> Result<Settings, Error> {
+        self.save_with(|current| current.with_changes_from_page(asked))
+    }
+
+    fn save_with(&self, next: impl FnOnce(&Settings) -> Settings) -> Result<Settings, Error> {
+        let mut current = lock(&self.current);
+        let mut next = next(&current);
         next.schema_version = settings::SCHEMA_VERSION;
         next.validate()?;
-        let mut current = lock(&self.current);
         write_atomically(&self.path, &encode(&next)?)?;
         *current = next.clone();
         *lock(&self.notice) = None;
@@ -88,7 +101,7 @@ fn read_or_repair(path: &Path) -> (Settings, Option<String>) {
     let loaded = settings::load(&bytes);
     let Some(problem) = loaded.problem else { return (loaded.settings, None) };
     let backup = backup_path(path);
-    let kept = fs::write(&backup, &bytes).is_ok();
+    let kept = atomic_file::write_new(&backup, &bytes).is_ok();
     let rewritten = encode(&loaded.settings).and_then(|b| write_atomically(path, &b));
     let mut notice = problem.notice(kept.then(|| backup.display().to_string()).as_deref());
     if rewritten.is_err() {
@@ -96,18 +109,6 @@ fn read_or_repair(path: &Path) -> (Settings, Option<String>) {
     }
     tracing::warn!(file = %path.display(), "settings file reset or repaired");
     (loaded.settings, Some(notice))
-}
-
-/// A write interrupted by a crash leaves its temp file behind (the settings file itself is
-/// whole); clear those away at start.
-fn remove_stale_temp_files(dir: &Path) {
-    let prefix = format!("{FILE_NAME}.tmp-");
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with(&prefix) && e.path().is_file() {
-            let _ = fs::remove_file(e.path());
-        }
-    }
 }
 
 fn backup_path(path: &Path) -> PathBuf {
@@ -121,35 +122,16 @@ fn encode(s: &Settings) -> Result<Vec<u8>, Error> {
     serde_json::to_vec_pretty(s).map_err(|e| Error::internal(format!("The settings could not be encoded: {e}")))
 }
 
-/// Temp file in the same folder, fsync, rename over the old file, fsync the folder: at any
-/// instant the file on disk is either the old settings or the new ones, never half of each.
+/// At any instant the file on disk is either the old settings or the new ones, never half of each.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = path.parent().ok_or_else(|| Error::internal("the settings path has no folder"))?;
-    let fail = |e: std::io::Error| {
+    let written = fs::create_dir_all(dir).and_then(|_| atomic_file::write(path, bytes));
+    written.map_err(|e| {
         Error::disk(format!(
             "Deckhand could not save its settings in {}: {e}. Free some disk space or check the folder's permissions.",
             dir.display()
         ))
-    };
-    fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -218,20 +200,23 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_keeps_the_old_file_whole() {
+    fn a_failed_write_keeps_the_settings_in_use() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SettingsStore::open(dir.path());
+        let data = dir.path().join("data");
+        let store = SettingsStore::open(&data);
         let mut s = store.get();
         s.notifications = false;
         store.save(s.clone()).unwrap();
-        let before = fs::read(store.path()).unwrap();
-        // Make the temp file impossible to create: a folder sits where it would go.
-        fs::create_dir(dir.path().join(format!("settings.json.tmp-{}", std::process::id()))).unwrap();
+        // The data folder is gone and a file stands where it was: nothing can be written.
+        // (That the file itself is never half-written is atomic_file's test.)
+        fs::remove_dir_all(&data).unwrap();
+        fs::write(&data, b"not a folder").unwrap();
         let mut t = s.clone();
         t.notifications = true;
-        assert_eq!(store.save(t).unwrap_err().kind(), "disk");
-        assert_eq!(fs::read(store.path()).unwrap(), before);
-        assert_eq!(store.get(), s, "the settings in use are what is on disk");
+        let err = store.save(t).unwrap_err();
+        assert_eq!(err.kind(), "disk");
+        assert!(err.message().contains("could not save its settings"), "{}", err.message());
+        assert_eq!(store.get(), s, "the settings in use are what was last written");
     }
 
     #[test]
@@ -241,7 +226,7 @@ mod tests {
         let s = Settings { notifications: false, ..Settings::default() };
         store.save(s.clone()).unwrap();
         // What a crash between "write temp" and "rename" leaves: a half temp file beside a whole one.
-        fs::write(dir.path().join("settings.json.tmp-4242"), b"{\"schema_vers").unwrap();
+        fs::write(dir.path().join(".settings.json.Ab12Cd.tmp"), b"{\"schema_vers").unwrap();
         let again = SettingsStore::open(dir.path());
         assert_eq!((again.get(), again.notice()), (s, None));
         assert_eq!(files(dir.path()), vec!["settings.json"]);

@@ -1,11 +1,14 @@
-//! What the commands share: settings, secrets, the provider factory and environment overrides.
-//! Built once in `setup` (or by a test with fakes) and handed to Tauri as managed state.
+//! What the commands share: settings, secrets, the providers and environment overrides. Built
+//! once in `setup` (or by a test with fakes) and handed to Tauri as managed state. Settings and
+//! keys change only through the methods here, which drop the providers built for the old ones.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use deckhand_engine::connection::EnvOverrides;
+use deckhand_engine::providers::ProviderCache;
 use deckhand_engine::redact::Redactor;
+use deckhand_engine::settings::Settings;
 use deckhand_engine::{Error, SecretStore};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -20,6 +23,9 @@ pub struct AppState {
     pub settings: SettingsStore,
     pub secrets: AppSecrets,
     pub providers: ProviderFactory,
+    /// Providers built for today's settings and keys (and for the servers of running jobs),
+    /// reused by every command and job; emptied whenever settings or keys change.
+    pub provider_cache: ProviderCache,
     pub env: EnvOverrides,
     pub data_dir: PathBuf,
     /// The person's Documents folder, for the default save folder.
@@ -38,6 +44,7 @@ impl AppState {
             settings: SettingsStore::open(data_dir),
             secrets: AppSecrets::new(keychain),
             providers,
+            provider_cache: ProviderCache::default(),
             env,
             data_dir: data_dir.to_path_buf(),
             documents_dir: documents_dir.to_path_buf(),
@@ -66,6 +73,26 @@ impl AppState {
 
     pub fn save_folder(&self) -> PathBuf {
         self.settings.get().effective_save_folder(&self.documents_dir)
+    }
+
+    /// Saves what the page asked for, except what it may not decide (see
+    /// `Settings::with_changes_from_page`).
+    pub fn save_settings_from_page(&self, asked: Settings) -> Result<Settings, Error> {
+        let saved = self.settings.save_from_page(asked)?;
+        self.provider_cache.clear();
+        Ok(saved)
+    }
+
+    /// A change made in Rust for the person: a server confirmed in a dialog, a folder picked.
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings) -> Result<bool, Error>) -> Result<Settings, Error> {
+        let saved = self.settings.update(change)?;
+        self.provider_cache.clear();
+        Ok(saved)
+    }
+
+    /// A key was saved or removed.
+    pub fn keys_changed(&self) {
+        self.provider_cache.clear();
     }
 }
 

@@ -14,6 +14,15 @@ use support::fake_provider::Answer;
 use support::test_app::{Options, TestApp};
 
 const GAMMA_KEY: &str = "sk-gamma-Zq81nB7cYt4e";
+
+/// The accounts of the hosted services' keys for their own APIs.
+fn gamma_account() -> SecretAccount {
+    SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() }
+}
+
+fn presenton_account() -> SecretAccount {
+    SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() }
+}
 const PRESENTON_KEY: &str = "sk-presenton-9f3Kd0aLm2Qx";
 
 fn app_with_keychain() -> (TestApp, Arc<MemorySecretStore>) {
@@ -46,7 +55,7 @@ fn a_verified_key_is_saved_trimmed_and_only_its_last_four_come_back() {
 
     let st = t.invoke("set_key", json!({"provider": "gamma", "key": format!("  {GAMMA_KEY}\n"), "verify": true, "sessionOnly": false})).unwrap();
     assert_eq!(st, json!({"set": true, "last4": "Yt4e", "sessionOnly": false}));
-    assert_eq!(kc.get(&SecretAccount::GammaApiKey).unwrap().unwrap().expose(), GAMMA_KEY, "trimmed, in the keychain");
+    assert_eq!(kc.get(&gamma_account()).unwrap().unwrap().expose(), GAMMA_KEY, "trimmed, in the keychain");
     let built = t.services.last_built().unwrap();
     assert_eq!(built.base.as_str(), "https://public-api.gamma.app/");
     assert_eq!(t.invoke("key_status", json!({"provider": "gamma"})).unwrap(), st);
@@ -56,7 +65,7 @@ fn a_verified_key_is_saved_trimmed_and_only_its_last_four_come_back() {
     assert_eq!(report["credits_remaining"], 120.0);
 
     assert_eq!(t.invoke("remove_key", json!({"provider": "gamma"})).unwrap(), json!({"set": false, "last4": null, "sessionOnly": false}));
-    assert!(kc.get(&SecretAccount::GammaApiKey).unwrap().is_none());
+    assert!(kc.get(&gamma_account()).unwrap().is_none());
     let err = t.invoke_err("test_connection", json!({"provider": "gamma"}));
     assert_eq!(kind(&err), "auth");
 }
@@ -68,7 +77,7 @@ fn a_key_the_service_refuses_is_never_saved() {
     let err = t.invoke_err("set_key", json!({"provider": "presenton", "key": "sk-presenton-WRONGwrong123", "verify": true, "sessionOnly": false}));
     assert_eq!(kind(&err), "auth");
     assert_eq!(err["details"]["status"], 401);
-    assert!(kc.get(&SecretAccount::PresentonApiKey).unwrap().is_none());
+    assert!(kc.get(&presenton_account()).unwrap().is_none());
     assert_eq!(t.invoke("key_status", json!({"provider": "presenton"})).unwrap()["set"], false);
 }
 
@@ -90,7 +99,7 @@ fn without_verify_the_key_is_saved_without_a_call() {
     let (t, kc) = app_with_keychain();
     t.invoke("set_key", json!({"provider": "presenton", "key": PRESENTON_KEY, "verify": false, "sessionOnly": false})).unwrap();
     assert_eq!(t.services.built_count(), 0);
-    assert!(kc.get(&SecretAccount::PresentonApiKey).unwrap().is_some());
+    assert!(kc.get(&presenton_account()).unwrap().is_some());
 }
 
 #[test]
@@ -156,7 +165,7 @@ fn each_connection_failure_keeps_its_own_kind() {
         Error::Auth { message: "Your Gamma plan does not include the API.".into(), details: Details { status: Some(403), ..Default::default() } },
         Error::SetupRequired { message: "Finish setting up your server.".into(), details: Details { status: Some(428), ..Default::default() } },
         Error::RateLimited { message: "Busy.".into(), retry_after_secs: Some(30), details: Details::default() },
-        Error::Timeout { message: "Too slow.".into(), details: Details::default() },
+        Error::Timeout { message: "Too slow.".into(), phase: None, details: Details::default() },
     ];
     for e in failures {
         t.services.answer(ProviderKind::Gamma, Answer::Fail(e.clone()));
@@ -166,7 +175,7 @@ fn each_connection_failure_keeps_its_own_kind() {
 }
 
 #[test]
-fn plain_http_elsewhere_is_refused_until_confirmed_once_per_server() {
+fn plain_http_elsewhere_is_refused_until_the_person_confirms_it_in_a_native_dialog() {
     let (t, _) = app_with_keychain();
     let mut s = t.invoke("get_settings", json!({})).unwrap()["settings"].clone();
     s["servers"]["presenton_self"]["base_url"] = json!("http://192.168.7.20:5001");
@@ -175,14 +184,32 @@ fn plain_http_elsewhere_is_refused_until_confirmed_once_per_server() {
     assert_eq!(kind(&err), "insecure_connection");
     assert_eq!(t.services.built_count(), 0, "nothing was sent");
 
-    let after = t.invoke("confirm_insecure_server", json!({"baseUrl": "http://192.168.7.20:5001/"})).unwrap();
-    assert_eq!(after["servers"]["insecure_confirmed"], json!(["http://192.168.7.20:5001"]));
+    // The person says no: nothing is remembered.
+    t.person.will_answer(false);
+    let answer = t.invoke("confirm_insecure_server", json!({"baseUrl": "http://192.168.7.20:5001/"})).unwrap();
+    assert_eq!(answer["confirmed"], false);
+    assert_eq!(answer["settings"]["servers"]["insecure_confirmed"], json!([]));
+    assert_eq!(kind(&t.invoke_err("test_connection", json!({"provider": "presenton-self"}))), "insecure_connection");
+
+    // Then yes, in the dialog that names the server.
+    t.person.will_answer(true);
+    let answer = t.invoke("confirm_insecure_server", json!({"baseUrl": "http://192.168.7.20:5001/"})).unwrap();
+    assert_eq!(answer["confirmed"], true);
+    assert_eq!(answer["settings"]["servers"]["insecure_confirmed"], json!(["http://192.168.7.20:5001"]));
+    let asked = t.person.questions();
+    assert_eq!(asked.len(), 2);
+    assert!(asked[1].message.starts_with("http://192.168.7.20:5001 uses plain http"), "{:?}", asked[1]);
+    assert_eq!((asked[1].yes.as_str(), asked[1].no.as_str()), ("Use plain http", "Go back"));
     t.services.answer(ProviderKind::PresentonSelf, Answer::AcceptOnly(Credentials::None));
     t.invoke("test_connection", json!({"provider": "presenton-self"})).unwrap();
 
-    // Remembered: a restart reads it back from the file.
+    // Remembered: a restart reads it back from the file. Loopback and https need no question.
     let file: Value = serde_json::from_slice(&std::fs::read(t.data_dir.path().join("settings.json")).unwrap()).unwrap();
     assert_eq!(file["servers"]["insecure_confirmed"], json!(["http://192.168.7.20:5001"]));
+    for needs_none in ["http://127.0.0.1:5001", "https://slides.example", "http://192.168.7.20:5001/other/path"] {
+        assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": needs_none})).unwrap()["confirmed"], true, "{needs_none}");
+    }
+    assert_eq!(t.person.questions().len(), 2, "no further question");
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn a_saved_key_is_in_the_keychain_after_a_restart_and_nowhere_on_disk() {
     // A new app (as after a restart) with a new keychain handle sees it.
     let again = TestApp::start(Options { keychain: Ok(keychain()), ..Options::default() });
     assert_eq!(again.invoke("key_status", json!({"provider": "presenton"})).unwrap(), st);
-    assert_eq!(keychain().get(&SecretAccount::PresentonApiKey).unwrap().unwrap().expose(), KEY);
+    assert_eq!(keychain().get(&SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() }).unwrap().unwrap().expose(), KEY);
 
     let scan = LeakScan::new().secret("Presenton key", KEY);
     let mut findings = scan.scan_dir(t.data_dir.path());
@@ -45,5 +45,5 @@ fn a_saved_key_is_in_the_keychain_after_a_restart_and_nowhere_on_disk() {
     scan.assert_clean(findings);
 
     again.invoke("remove_key", json!({"provider": "presenton"})).unwrap();
-    assert!(keychain().get(&SecretAccount::PresentonApiKey).unwrap().is_none());
+    assert!(keychain().get(&SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() }).unwrap().is_none());
 }

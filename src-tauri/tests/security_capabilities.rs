@@ -1,8 +1,9 @@
 //! The page gets exactly what capabilities/default.json grants, checked at runtime through
-//! Tauri's own permission check with the app's real context (config + capability files):
-//! Deckhand's commands work; plugin commands it was not granted (the settings store, save
-//! dialogs, files, shell, window control, emitting events) are refused; remote pages reach
-//! nothing; a window the capability does not name gets no plugin command at all.
+//! Tauri's own permission check with the app's real context (config, app manifest, capability
+//! files): Deckhand's commands work from the main window; plugin commands it was not granted
+//! (the settings store, every dialog, files, shell, window control, emitting events) are
+//! refused; remote pages reach nothing; a window the capability does not name gets none of
+//! Deckhand's commands and no plugin command.
 
 mod support;
 
@@ -21,7 +22,11 @@ fn app() -> (App<MockRuntime>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let services = Arc::new(FakeServices::default());
     let state = AppState::new(dir.path(), dir.path(), Ok(Arc::new(MemorySecretStore::default())), services.factory(), EnvOverrides::default());
-    let app = deckhand_app::build(mock_builder()).manage(state).build(tauri::generate_context!()).unwrap();
+    let app = deckhand_app::build(mock_builder())
+        .manage(state)
+        .manage(support::person::ScriptedPerson::new().dialogs())
+        .build(tauri::generate_context!())
+        .unwrap();
     (app, dir)
 }
 
@@ -72,7 +77,8 @@ fn plugin_commands_that_were_not_granted_are_refused() {
         ("plugin:store|set", json!({"rid": 1, "key": "servers", "value": {}})),
         ("plugin:store|get", json!({"rid": 1, "key": "servers"})),
         ("plugin:store|save", json!({"rid": 1})),
-        // Only the open picker is granted.
+        // No dialog at all: Rust opens the pickers and asks the questions.
+        ("plugin:dialog|open", json!({"options": {"directory": true}})),
         ("plugin:dialog|save", json!({"options": {}})),
         ("plugin:dialog|message", json!({"message": "hi"})),
         ("plugin:dialog|ask", json!({"message": "hi"})),
@@ -119,4 +125,21 @@ fn remote_pages_and_other_windows_get_nothing() {
     let other = window(&app, "other");
     assert_refused(invoke(&other, "plugin:event|listen", json!({"event": "deckhand://event", "target": {"kind": "Any"}, "handler": 3})), "listen from another window");
     assert_refused(invoke(&other, "plugin:dialog|open", json!({"options": {}})), "open dialog from another window");
+}
+
+#[test]
+fn a_window_without_the_grant_gets_none_of_deckhands_commands() {
+    let (app, dir) = app();
+    let main = window(&app, "main");
+    let other = window(&app, "other");
+    for cmd in deckhand_app::ipc_names::COMMANDS {
+        // Arguments that would make each command act, had it been allowed.
+        let args = json!({"provider": "gamma", "id": "j1", "url": "https://example.com", "token": "file-1", "baseUrl": "http://10.0.0.1",
+                          "settings": {"notifications": false}, "key": "sk-gamma-hostile-12345", "verify": false, "sessionOnly": false,
+                          "request": {"content": "x"}, "kind": "themes"});
+        assert_refused(invoke(&other, cmd, args), cmd);
+    }
+    // The same call from the main window passes the check (it reaches the command).
+    assert_eq!(invoke(&main, "get_settings", json!({})).unwrap()["settings"]["notifications"], true);
+    assert!(support::leak_scan::files_under(dir.path()).is_empty(), "nothing was written by a refused call");
 }

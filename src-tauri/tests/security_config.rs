@@ -122,3 +122,19 @@ fn capabilities_grant_exactly_what_the_readme_explains() {
         assert!(!p.ends_with(":default") && !p.contains("allow-all"), "{p}: grant single commands, not bundles");
     }
 }
+
+#[test]
+fn every_command_of_the_app_is_in_its_manifest_and_granted_to_the_main_window_only() {
+    // build.rs declares `ipc_names::COMMANDS` in the app manifest, so each gets an `allow-…`
+    // permission; the capability must grant exactly those (plus event listening).
+    let build = std::fs::read_to_string(dir().join("build.rs")).expect("build.rs");
+    assert!(build.contains("include!(\"src/ipc_names.rs\")") && build.contains(".commands(ipc_names::COMMANDS)"), "build.rs declares the commands");
+    let cap = json(&dir().join("capabilities/default.json"));
+    let granted: BTreeSet<String> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+    let mut expected: BTreeSet<String> = deckhand_app::ipc_names::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+    expected.insert("core:event:allow-listen".into());
+    expected.insert("core:event:allow-unlisten".into());
+    assert_eq!(granted, expected);
+    assert_eq!(cap["windows"], serde_json::json!(["main"]));
+    assert!(cap.get("webviews").is_none() && cap.get("remote").is_none());
+}

@@ -73,7 +73,9 @@ fn a_whole_key_and_settings_flow_leaves_no_credential_anywhere_but_the_keychain(
     settings["servers"]["presenton_self"] = json!({"base_url": "http://10.9.8.7:5001", "auth": "bearer", "user": null});
     t.invoke("save_settings", json!({"settings": settings.clone()})).unwrap();
     t.invoke("set_key", json!({"provider": "presenton-self", "key": SELF_BEARER, "verify": true, "sessionOnly": false})).unwrap_err();
-    t.invoke("confirm_insecure_server", json!({"baseUrl": "http://10.9.8.7:5001"})).unwrap();
+    // The person says yes in the native dialog.
+    t.person.will_answer(true);
+    assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": "http://10.9.8.7:5001"})).unwrap()["confirmed"], true);
     s.answer(ProviderKind::PresentonSelf, Answer::Fail(Error::Network { message: "Your server could not be reached.".into(), details: Details::default() }));
     t.invoke("set_key", json!({"provider": "presenton-self", "key": SELF_BEARER, "verify": true, "sessionOnly": true})).unwrap_err();
     t.invoke("set_key", json!({"provider": "presenton-self", "key": SELF_BEARER, "verify": false, "sessionOnly": true})).unwrap();
@@ -88,7 +90,7 @@ fn a_whole_key_and_settings_flow_leaves_no_credential_anywhere_but_the_keychain(
 
     // The flow really carried the credentials: the keychain and the providers had them.
     let origin = "http://localhost:5001".to_string();
-    assert_eq!(keychain.get(&SecretAccount::PresentonApiKey).unwrap().unwrap().expose(), PRESENTON_KEY);
+    assert_eq!(keychain.get(&SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() }).unwrap().unwrap().expose(), PRESENTON_KEY);
     assert_eq!(keychain.get(&SecretAccount::PresentonSelfPassword { origin, user: "admin".into() }).unwrap().unwrap().expose(), SELF_PASSWORD);
     let built = s.built.lock().unwrap().clone();
     assert!(built.iter().any(|c| c.credentials == Credentials::Bearer(Secret::new(SELF_BEARER))));

@@ -16,13 +16,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use deckhand_app::choices_cache::ChoicesCache;
 use deckhand_app::logging;
-use deckhand_app::state::AppState;
 use deckhand_engine::connection::EnvOverrides;
 use deckhand_engine::jobs::content_check::check_file;
 use deckhand_engine::providers::ExportFormat;
@@ -35,9 +32,8 @@ use deckhand_tests::presenton::{self, FakeAuth, FakePresenton, FakePresentonConf
 use serde_json::{json, Value};
 use support::leak_scan::{Finding, LeakScan};
 use support::log_capture;
-use support::test_app::{invoke_raw, EVENT};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::{App, Listener, Manager, WebviewWindow};
+use support::session::Session;
+use tauri::test::{mock_builder, mock_context, noop_assets};
 
 // Canary credentials: unique strings that appear nowhere else, so any match is a leak.
 const GAMMA_KEY: &str = "sk-gamma-c4n4ryG-7d1e0b2a9f63";
@@ -117,101 +113,6 @@ impl Fakes {
     }
 }
 
-/// The app as `deckhand_app::run` builds it, on the mock runtime: production providers and job
-/// engine, an in-memory keychain, the base URLs pointed at the fakes. Every command result and
-/// error and every window event is kept.
-struct Session {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    said: Mutex<Vec<(String, String)>>,
-    events: Arc<Mutex<Vec<String>>>,
-}
-
-impl Session {
-    fn start(data_dir: &Path, documents: &Path, keychain: Arc<MemorySecretStore>, env: EnvOverrides, redactor: Arc<Redactor>) -> Session {
-        let mut state = AppState::new(data_dir, documents, Ok(keychain), deckhand_app::providers::production_factory(), env);
-        // As `run` does: the log's redactor learns every secret the app handles.
-        state.secrets = state.secrets.with_redactor(redactor);
-        let app = deckhand_app::build(mock_builder())
-            .manage(ChoicesCache::open(data_dir))
-            .manage(state)
-            .build(mock_context(noop_assets()))
-            .unwrap();
-        let jobs = deckhand_app::jobs::start(app.handle(), deckhand_app::jobs::START_PATIENCE);
-        app.manage(jobs);
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let sink = events.clone();
-        app.listen_any(EVENT, move |e| sink.lock().unwrap().push(e.payload().to_string()));
-        Session { _app: app, window, said: Mutex::default(), events }
-    }
-
-    /// A command as the page calls it; the answer is kept as the page receives it (JSON).
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let res = invoke_raw(&self.window, cmd, args);
-        let text = match &res {
-            Ok(v) => format!("ok {v}"),
-            Err(e) => format!("error {e}"),
-        };
-        self.said.lock().unwrap().push((format!("result of {cmd}"), text));
-        res
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    /// A call that must be refused: the error's `kind`.
-    fn refused(&self, cmd: &str, args: Value) -> String {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} succeeded: {v}"),
-            Err(e) => e["kind"].as_str().unwrap_or("(no kind)").to_string(),
-        }
-    }
-
-    fn set_key(&self, provider: &str, key: &str, verify: bool) -> Result<Value, Value> {
-        self.call("set_key", json!({"provider": provider, "key": key, "verify": verify, "sessionOnly": false}))
-    }
-
-    fn submit(&self, provider: &str, request: Value, out_dir: Option<&Path>) -> String {
-        let job = self.ok("submit_deck", json!({"provider": provider, "request": request, "outDir": out_dir}));
-        job["id"].as_str().unwrap().to_string()
-    }
-
-    fn job(&self, id: &str) -> Value {
-        let jobs = self.ok("list_jobs", json!({}));
-        jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
-    }
-
-    /// Polls `list_jobs` until the job is in `state`; fails at once if it ends in another.
-    fn wait_for(&self, id: &str, state: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let job = self.job(id);
-            if job["state"] == state {
-                return job;
-            }
-            let ended = ["done", "failed", "cancelled", "needs_attention"].contains(&job["state"].as_str().unwrap_or(""));
-            assert!(!ended, "job {id} ended {} instead of {state}: {job}", job["state"]);
-            assert!(Instant::now() < deadline, "job {id} did not reach {state} in time: {job}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn self_hosted_server(&self, base_url: &url::Url, auth: &str, user: Option<&str>) {
-        let mut settings = self.ok("get_settings", json!({}))["settings"].clone();
-        settings["servers"]["presenton_self"] = json!({"base_url": base_url.as_str(), "auth": auth, "user": user});
-        self.ok("save_settings", json!({"settings": settings}));
-    }
-
-    /// Every command answer and every event, for the scan.
-    fn everything_said(&self) -> Vec<(String, String)> {
-        let mut out = self.said.lock().unwrap().clone();
-        out.extend(self.events.lock().unwrap().iter().enumerate().map(|(i, e)| (format!("window event #{i}"), e.clone())));
-        out
-    }
-}
-
 /// The deck a finished job saved: present, and really a deck of its format.
 fn assert_deck(job: &Value, format: ExportFormat) -> PathBuf {
     assert_eq!(job["state"], "done", "{job}");
@@ -231,7 +132,7 @@ const NOTES: [&str; 5] = [
 
 /// The app's log file logger, writing to `dir` (the app's data folder's `logs/`, as with
 /// `DECKHAND_DATA_DIR`); any mock app lends it the handle the plugin asks for.
-fn app_log_file(dir: &Path, redactor: Arc<Redactor>) -> Box<dyn log::Log> {
+fn app_log_file(dir: &std::path::Path, redactor: Arc<Redactor>) -> Box<dyn log::Log> {
     let lender = mock_builder().build(mock_context(noop_assets())).unwrap();
     logging::builder(dir, redactor).split(lender.handle()).unwrap().2
 }
@@ -256,7 +157,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
         gamma_base_url: Some(fakes.gamma.base_url.to_string()),
         presenton_base_url: Some(fakes.hosted.base_url.to_string()),
     };
-    let s = Session::start(data.path(), &documents, keychain.clone(), env, redactor);
+    let s = Session::start_with_redactor(data.path(), &documents, keychain.clone(), env, redactor);
 
     // Keys: refused ones are errors and are not kept; a wrong Gamma key saved unchecked.
     assert_eq!(s.set_key("gamma", GAMMA_WRONG_KEY, true).unwrap_err()["kind"], "auth");
@@ -270,7 +171,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.ok("list_choices", json!({"provider": "presenton", "kind": "themes"}));
 
     // A deck with the wrong key: refused by Gamma, so the job fails with a sign-in error.
-    let g0 = s.submit("gamma", deck(NOTES[0], "Solar", "pptx"), None);
+    let g0 = s.submit("gamma", deck(NOTES[0], "Solar", "pptx"));
     let failed = s.wait_for(&g0, "failed");
     assert_eq!(failed["error"]["kind"], "auth", "{failed}");
 
@@ -309,9 +210,12 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     }
 
     let g1 = s.ok("retry_job", json!({"id": g0}))["id"].as_str().unwrap().to_string();
-    let g2 = s.submit("gamma", deck(NOTES[1], "Wind", "pdf"), Some(&decks));
-    let p1 = s.submit("presenton", deck(NOTES[2], "Bees", "pdf"), Some(&decks));
-    let s1 = s.submit("presenton-self", deck(NOTES[3], "Rivers", "pptx"), Some(&decks));
+    // The person picks another folder for the next decks in the system's folder picker.
+    s.person.will_pick_folder(&decks);
+    s.ok("pick_out_dir", json!({}));
+    let g2 = s.submit("gamma", deck(NOTES[1], "Wind", "pdf"));
+    let p1 = s.submit("presenton", deck(NOTES[2], "Bees", "pdf"));
+    let s1 = s.submit("presenton-self", deck(NOTES[3], "Rivers", "pptx"));
 
     // Cancel one while the service works on it.
     s.wait_for(&g2, "running");
@@ -327,7 +231,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.self_hosted_server(&fakes.bearer.base_url, "bearer", None);
     s.set_key("presenton-self", SELF_BEARER, true).unwrap();
     s.ok("test_connection", json!({"provider": "presenton-self"}));
-    let s2 = s.submit("presenton-self", deck(NOTES[4], "Lakes", "pptx"), Some(&decks));
+    let s2 = s.submit("presenton-self", deck(NOTES[4], "Lakes", "pptx"));
 
     // Hosted: retried through two server errors, then stopped by a 401 for the person to see.
     let attention = s.wait_for(&p1, "needs_attention");
@@ -352,10 +256,14 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
         assert_deck(&s2_done, ExportFormat::Pptx),
     ];
     assert!(files[0].starts_with(&documents), "the default save folder: {}", files[0].display());
+    assert!(files[1..].iter().all(|f| f.starts_with(&decks)), "the folder the person picked: {files:?}");
     assert_eq!((fakes.gamma.submit_count(), fakes.hosted.submits(), fakes.basic.submits(), fakes.bearer.submits()), (2, 1, 1, 1));
     assert!(fakes.hosted.faults().is_empty() && fakes.basic.faults().is_empty());
-    assert_eq!(keychain.get(&SecretAccount::GammaApiKey).unwrap().unwrap().expose(), GAMMA_KEY);
-    assert_eq!(keychain.get(&SecretAccount::PresentonApiKey).unwrap().unwrap().expose(), PRESENTON_KEY);
+    // Each key is kept for the origin it was saved for (here the fakes', named in the environment).
+    let gamma_origin = fakes.gamma.base_url.origin().ascii_serialization();
+    let hosted_origin = fakes.hosted.base_url.origin().ascii_serialization();
+    assert_eq!(keychain.get(&SecretAccount::GammaApiKey { origin: gamma_origin }).unwrap().unwrap().expose(), GAMMA_KEY);
+    assert_eq!(keychain.get(&SecretAccount::PresentonApiKey { origin: hosted_origin }).unwrap().unwrap().expose(), PRESENTON_KEY);
     let basic_origin = fakes.basic.base_url.origin().ascii_serialization();
     let password = keychain.get(&SecretAccount::PresentonSelfPassword { origin: basic_origin, user: SELF_USER.into() }).unwrap();
     assert_eq!(password.unwrap().expose(), SELF_PASSWORD);
@@ -394,7 +302,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     let log_file = log_dir.join("deckhand.log");
     let written = std::fs::read_to_string(&log_file).unwrap_or_else(|e| panic!("no log file at {}: {e}", log_file.display()));
     for (id, state) in [(&g0, "failed"), (&g1, "done"), (&g2, "cancelled"), (&p1, "needs_attention"), (&p1, "done"), (&s1, "done"), (&s2, "done")] {
-        assert!(written.contains(&format!("job {id} ")) && written.lines().any(|l| l.contains(id.as_str()) && l.contains(&format!(": {state} "))), "{id} {state} is in the log:\n{written}");
+        assert!(written.lines().any(|l| l.contains(&format!("job {id} ")) && l.contains(&format!(": {state} "))), "{id} {state} is in the log:\n{written}");
     }
     assert!(written.contains("error auth status 401"), "a failure says its kind and status: {written}");
     let notes = NOTES.iter().enumerate().fold(LeakScan::new(), |scan, (i, n)| scan.secret(&format!("notes of deck {i}"), n));

@@ -1,8 +1,13 @@
 //! Faults a test can script into a fake server, consumed one per matching request, in order.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,12 +46,18 @@ pub enum Fault {
     /// The request is processed (the job is created!) but the connection is then closed with
     /// no answer: the client cannot know.
     ProcessThenReset,
+    /// This status with a body of `bytes` bytes (the start of a JSON answer that never
+    /// closes), streamed without a length as fast as the client reads. Bounded by `bytes`; it
+    /// stops early when the client hangs up. [`FaultPlan::streamed`] counts what left.
+    HugeBody { status: u16, bytes: u64 },
 }
 
 /// A queue of faults per route, shared by the fake's handlers.
 #[derive(Debug, Default)]
 pub struct FaultPlan {
     queue: Mutex<VecDeque<(Route, Fault)>>,
+    /// Bytes of [`Fault::HugeBody`] bodies handed to the connection so far.
+    streamed: Arc<AtomicU64>,
 }
 
 impl FaultPlan {
@@ -63,6 +74,33 @@ impl FaultPlan {
 
     pub fn is_empty(&self) -> bool {
         self.queue.lock().unwrap().is_empty()
+    }
+
+    /// Bytes of huge bodies sent so far (what the client read, plus what socket buffers hold).
+    pub fn streamed(&self) -> u64 {
+        self.streamed.load(Ordering::SeqCst)
+    }
+
+    /// The answer for [`Fault::HugeBody`].
+    pub fn huge_body(&self, status: u16, bytes: u64) -> Response {
+        const CHUNK: usize = 64 * 1024;
+        let streamed = self.streamed.clone();
+        let opening = Bytes::from_static(b"{\"detail\":\"");
+        let filler = Bytes::from(vec![b'x'; CHUNK]);
+        let chunks = futures_util::stream::unfold(0u64, move |sent| {
+            let (opening, filler, streamed) = (opening.clone(), filler.clone(), streamed.clone());
+            async move {
+                if sent >= bytes {
+                    return None;
+                }
+                let mut chunk = if sent == 0 { opening } else { filler };
+                chunk.truncate((bytes - sent).min(chunk.len() as u64) as usize);
+                streamed.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+                Some((Ok::<Bytes, std::io::Error>(chunk.clone()), sent + chunk.len() as u64))
+            }
+        });
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(chunks)).into_response()
     }
 }
 

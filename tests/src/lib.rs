@@ -7,6 +7,7 @@ pub mod files;
 pub mod gamma;
 pub mod presenton;
 mod serve;
+pub mod unreachable;
 
 /// Headers as the request logs keep them: every name and value, values as (lossy) text.
 pub(crate) fn header_list(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {

@@ -149,3 +149,14 @@ async fn list_faults() {
     assert_eq!(p.test_connection().await.unwrap_err().kind(), "server");
     assert!(p.test_connection().await.is_ok());
 }
+
+#[tokio::test]
+async fn endless_answers_are_cut_off() {
+    let (fake, p) = start(FakeGammaConfig::default()).await;
+    fake.faults().push(Route::Status, Fault::HugeBody { status: 200, bytes: 512 * 1024 * 1024 });
+    let remote = deckhand_engine::providers::RemoteJob { id: "gen-anything".into(), file_id: None };
+    let e = p.status(&remote).await.unwrap_err();
+    assert_eq!(e.kind(), "server");
+    assert!(e.message().contains("far larger than any it should"), "{}", e.message());
+    assert!(fake.faults().streamed() < 48 * 1024 * 1024, "{} bytes sent", fake.faults().streamed());
+}

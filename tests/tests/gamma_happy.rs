@@ -251,5 +251,5 @@ async fn a_connect_failure_is_certainly_not_sent() {
     )
     .unwrap();
     let f = p.submit(&deck("x")).await.unwrap_err();
-    assert_eq!((f.error.kind(), f.delivery), ("network", Delivery::NotSent));
+    assert_eq!((f.error.kind(), f.delivery), ("connection_refused", Delivery::NotSent));
 }

@@ -77,3 +77,50 @@ async fn refresh_of_an_unfinished_deck_is_refused() {
     let s = p.submit(&deck("x")).await.unwrap();
     assert_eq!(p.refresh_download(&s.remote, ExportFormat::Pptx).await.unwrap_err().kind(), "internal");
 }
+
+/// Links that do not say when they expire, signed afresh by every status answer.
+fn opaque_resigned() -> FakeGammaConfig {
+    FakeGammaConfig { opaque_links: true, status_resigns_links: true, ..FakeGammaConfig::default() }
+}
+
+#[tokio::test]
+async fn a_different_status_link_is_tried_before_exporting_again() {
+    let (fake, p) = start(opaque_resigned()).await;
+    let (remote, status) = submit_and_finish(&p, &deck("Opaque")).await;
+    let first = status.download.unwrap().url;
+    let fresh = p.refresh_download_after(&remote, ExportFormat::Pptx, std::slice::from_ref(&first)).await.unwrap();
+    assert_ne!(fresh.url, first, "the status answer's newer link");
+    assert_eq!(fake.export_count(), 0, "no export while the status link may work");
+    assert!(bytes(p.open_download(&fresh).await.unwrap()).await.starts_with(b"PK"));
+
+    // When that one failed too, the gamma is exported again.
+    let after_both = p.refresh_download_after(&remote, ExportFormat::Pptx, &[first, fresh.url]).await.unwrap();
+    assert_eq!(fake.export_count(), 1);
+    assert!(bytes(p.open_download(&after_both).await.unwrap()).await.starts_with(b"PK"));
+}
+
+#[tokio::test]
+async fn the_same_link_that_failed_is_not_tried_again() {
+    let (fake, p) = start(FakeGammaConfig { opaque_links: true, ..FakeGammaConfig::default() }).await;
+    let (remote, status) = submit_and_finish(&p, &deck("Same")).await;
+    let first = status.download.unwrap().url;
+    let fresh = p.refresh_download_after(&remote, ExportFormat::Pptx, std::slice::from_ref(&first)).await.unwrap();
+    assert_ne!(fresh.url, first);
+    assert_eq!(fake.export_count(), 1);
+}
+
+#[tokio::test]
+async fn an_export_route_that_answers_404_or_405_means_fetch_it_in_gamma() {
+    for status in [404, 405] {
+        let (fake, p) = start(dead_links()).await;
+        let (remote, done) = submit_and_finish(&p, &deck("No export")).await;
+        fake.faults().push(Route::Export, Fault::Status(status));
+        let e = p.refresh_download(&remote, ExportFormat::Pptx).await.unwrap_err();
+        assert_eq!(e.kind(), "file_unavailable", "{status}: {e:?}");
+        let gamma_url = done.edit_url.unwrap();
+        for words in ["Gamma made this deck", gamma_url.as_str(), "Nothing was charged twice"] {
+            assert!(e.message().contains(words), "{status}: {words:?} missing: {}", e.message());
+        }
+        assert_eq!(fake.submit_count(), 1);
+    }
+}

@@ -205,8 +205,8 @@ async fn a_server_that_is_not_running_is_named() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let p = PresentonProvider::self_hosted(base.clone(), SelfHostedAuth::None).unwrap();
     let e = p.test_connection().await.unwrap_err();
-    assert_eq!(e.kind(), "network");
-    assert!(e.message().contains("Is the server running at"), "{}", e.message());
+    assert_eq!(e.kind(), "connection_refused");
+    assert!(e.message().contains("Is your Presenton server started?"), "{}", e.message());
 }
 
 #[tokio::test]
@@ -307,4 +307,29 @@ async fn a_latest_server_takes_the_admin_login_as_well_as_api_keys() {
     assert_eq!(bytes, files::PPTX, "the download is signed in the same way");
     let wrong = PresentonProvider::self_hosted(fake.base_url.clone(), SelfHostedAuth::Bearer(Secret::new("sk-presenton-not-this-one"))).unwrap();
     assert_eq!(wrong.test_connection().await.unwrap_err().kind(), "auth");
+}
+
+/// A 0.8.9 server behind a proxy that passes only generate, status and files: the task says
+/// completed with no path, and every way to the file answers 404/405. The deck exists, so
+/// this is "made, fetch it yourself", never "unknown deck".
+#[tokio::test]
+async fn a_finished_deck_on_a_server_without_lookup_routes_is_made_not_unknown() {
+    let fake = start(FakePresentonConfig { lookup_routes: false, ..FakePresentonConfig::self_hosted(Generation::V0_8_9) }).await;
+    let p = provider_for(&fake);
+    let remote = p.submit(&req("Rivers of Europe")).await.unwrap().remote;
+    let st = deckhand_tests::presenton::helpers::poll_until_done(&p, &remote, Duration::from_secs(60)).await.unwrap();
+    assert_eq!((st.state, st.download.is_none()), (RemoteState::Completed, true));
+    let e = p.refresh_download(&remote, ExportFormat::Pptx).await.unwrap_err();
+    assert_eq!(e.kind(), "file_unavailable", "{e:?}");
+    assert_eq!(e.details().status, Some(404));
+    for words in ["made this deck", fake.base_url.as_str(), "Nothing was charged twice"] {
+        assert!(e.message().contains(words), "{words:?} missing: {}", e.message());
+    }
+
+    // Known deck id, export and edit routes missing: the deck's own page is named.
+    let id = "d3000f96-096c-4768-b67b-e99aed029b57";
+    let e = p.refresh_download(&deckhand_engine::providers::RemoteJob { id: remote.id.clone(), file_id: Some(id.into()) }, ExportFormat::Pdf).await.unwrap_err();
+    assert_eq!(e.kind(), "file_unavailable");
+    assert!(e.message().contains(&format!("presentation?id={id}")), "{}", e.message());
+    assert_eq!(fake.submits(), 1);
 }

@@ -334,3 +334,36 @@ async fn a_task_id_that_is_not_task_dash_is_refused() {
     assert_eq!((f.error.kind(), f.delivery), ("internal", Delivery::Uncertain));
     server.abort();
 }
+
+/// A server that sends far more than any answer: Deckhand stops reading, says so, and what a
+/// submit's answer was cut from may have started a deck.
+#[tokio::test]
+async fn endless_answers_are_cut_off() {
+    const HUGE: u64 = 512 * 1024 * 1024;
+    // What may have left before the client hung up: the cap plus socket buffers, far from HUGE.
+    const SENT_AT_MOST: u64 = 48 * 1024 * 1024;
+    let fake = latest().await;
+    let p = provider_for(&fake);
+
+    fake.faults().push(Route::Submit, Fault::HugeBody { status: 200, bytes: HUGE });
+    let f = p.submit(&req("Huge")).await.unwrap_err();
+    assert_eq!((f.error.kind(), f.delivery), ("server", Delivery::Uncertain));
+    assert!(f.error.message().contains("far larger than any it should"), "{}", f.error.message());
+    assert!(fake.faults().streamed() < SENT_AT_MOST, "{} bytes sent", fake.faults().streamed());
+
+    let remote = p.submit(&req("Then fine")).await.unwrap().remote;
+    fake.faults().push(Route::Status, Fault::HugeBody { status: 200, bytes: HUGE });
+    assert_eq!(p.status(&remote).await.unwrap_err().kind(), "server", "a poll tries again later");
+
+    // An error answer keeps its meaning; only its start is kept.
+    fake.faults().push(Route::Status, Fault::HugeBody { status: 502, bytes: HUGE });
+    let e = p.status(&remote).await.unwrap_err();
+    assert_eq!((e.kind(), e.details().status), ("server", Some(502)));
+    assert!(e.details().provider_message.as_deref().is_some_and(|m| m.chars().count() <= 501));
+
+    // The error answer of a download link, too.
+    let st = poll_until_done(&p, &remote, Duration::from_secs(60)).await.unwrap();
+    fake.faults().push(Route::Download, Fault::HugeBody { status: 404, bytes: HUGE });
+    assert_eq!(p.open_download(&st.download.unwrap()).await.unwrap_err().kind(), "expired_link");
+    assert!(fake.faults().streamed() < 4 * SENT_AT_MOST, "{} bytes sent in all", fake.faults().streamed());
+}

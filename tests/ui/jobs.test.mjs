@@ -107,6 +107,23 @@ test("needs attention explains the double-charge risk and offers explicit choice
   } finally { await closePage(page); }
 });
 
+test("a deck that was made but cannot be fetched says so and where to get it", async () => {
+  const job = makeJob({ id: "job-f", state: "needs_attention", edit_url: "https://gamma.app/docs/solar-g_1",
+    error: { kind: "file_unavailable", message: "Gamma made this deck, but its download link stopped working. Open it in Gamma (https://gamma.app/docs/solar-g_1) and export it there. Nothing was charged twice: the deck was made once.", details: { status: 405 } } });
+  const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [job] });
+  try {
+    await page.getByTestId("nav-jobs").click();
+    const box = card(page, "job-f").getByTestId("job-attention");
+    await box.waitFor();
+    const text = await box.textContent();
+    assert.match(text, /Gamma made this deck, but Deckhand can't fetch its file\./);
+    assert.match(text, /Nothing was charged twice\./);
+    assert.doesNotMatch(text, /can't tell whether/, "not the uncertain-submit words");
+    await card(page, "job-f").getByTestId("job-editor").click();
+    assert.equal((await calls(page, "open_editor")).length, 1);
+  } finally { await closePage(page); }
+});
+
 test("make it again after confirming creates a new deck; remove takes one off the list", async () => {
   const job = makeJob({ id: "job-n", state: "needs_attention", error: { kind: "submit_uncertain", message: "?" } });
   const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [job] });

@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COMMANDS, EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
+import { COMMANDS, EVENT, FILES_EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
 import { checkLimits } from "../../ui/js/limits.js";
 import { needsInsecureConfirmation, parseServer } from "../../ui/js/server-address.js";
 import { describeError } from "../../ui/js/errors.js";
@@ -20,6 +20,7 @@ test("command and event names are those of the IPC contract", () => {
   assert.deepEqual(names.filter((n) => !contract.includes(n)), ["open_url", "open_log_folder", "copy_diagnostic_info", "third_party_licenses"]);
   assert.equal(new Set(names).size, names.length);
   assert.equal(EVENT, "deckhand://event");
+  assert.equal(FILES_EVENT, "deckhand://files-dropped");
   assert.deepEqual(PROVIDER_IDS, ["gamma", "presenton", "presenton-self"]);
 });
 
@@ -68,6 +69,18 @@ test("every error kind has its own sentence and a next step; unknown kinds still
   }
   assert.equal(describeError({ kind: "brand_new_kind" }, "Gamma").sentence, describeError({ kind: "internal" }).sentence);
   assert.match(describeError({ kind: "rate_limited", retry_after_secs: 300 }, "Gamma").next, /5 minutes/);
+});
+
+test("connection failures are told apart: address, not started, certificate, connect or answer timeout", () => {
+  const p = "Presenton (self-hosted)";
+  assert.match(describeError({ kind: "name_not_found" }, p).next, /server address in Settings/);
+  assert.match(describeError({ kind: "connection_refused" }, p).next, /is it started\?/);
+  assert.match(describeError({ kind: "tls" }, p).next, /self-signed certificate/);
+  const connect = describeError({ kind: "timeout", phase: "connect" }, p);
+  const read = describeError({ kind: "timeout", phase: "read" }, p);
+  assert.notEqual(connect.sentence, read.sentence);
+  assert.match(connect.sentence, /when Deckhand tried to connect/);
+  assert.equal(read.sentence, describeError({ kind: "timeout" }, p).sentence, "no phase reads as a slow answer");
 });
 
 test("durations, sizes and file names read naturally", () => {

@@ -78,7 +78,8 @@ test("Gamma: the request carries the chosen language, theme, PNG format and opti
       options: { textMode: "generate", cardSplit: "auto", "textOptions.amount": "brief", "textOptions.audience": "ten-year-olds", "imageOptions.source": "aiGenerated", "imageOptions.model": "imagen-4-pro" },
     };
     assert.deepEqual(validated.args, { provider: "gamma", request: expected });
-    assert.deepEqual(submitted.args, { provider: "gamma", request: expected, outDir: "/home/ada/Talks" });
+    // No folder from the page: the app sends the deck to the folder chosen in Settings.
+    assert.deepEqual(submitted.args, { provider: "gamma", request: expected });
     // The new deck is in the list at once.
     await page.getByTestId("job-job-1").waitFor();
     assert.match(await page.getByTestId("job-job-1").textContent(), /Water cycle/);
@@ -134,8 +135,9 @@ test("Presenton: its own limits, no PNG, table of contents needs 3 slides, files
 
     await page.getByTestId("choose-file").click();
     await page.getByTestId("attachments").getByText("plan.pdf").waitFor();
-    // A dragged-in file arrives through Tauri's drag-drop event with its path.
-    await page.evaluate(() => window.__FAKE__.emitNamed("tauri://drag-drop", { paths: ["/home/ada/notes/extra.md", "/home/ada/photo.jpg"], position: { x: 1, y: 1 } }));
+    // Dropped files arrive from the app with a token each (Tauri's own event, with paths,
+    // comes first and only ends the hover look).
+    await page.evaluate(() => window.__FAKE__.drop(["/home/ada/notes/extra.md", "/home/ada/photo.jpg"]));
     await page.getByTestId("attachments").getByText("extra.md").waitFor();
     assert.match(await page.getByTestId("drop-note").textContent(), /photo\.jpg is none of these/);
 
@@ -143,12 +145,13 @@ test("Presenton: its own limits, no PNG, table of contents needs 3 slides, files
     await page.getByTestId("screen-jobs").waitFor();
     const [submitted] = await calls(page, "submit_deck");
     assert.equal(submitted.args.provider, "presenton");
-    assert.deepEqual(submitted.args.request.source_files, ["/home/ada/notes/plan.pdf", "/home/ada/notes/extra.md"]);
+    // Files go by token; the page never sends a path.
+    assert.deepEqual(submitted.args.request.source_files, ["file-1", "file-2"]);
+    assert.deepEqual(await page.evaluate(() => window.__FAKE__.jobs[0].request.source_files), ["/home/ada/notes/plan.pdf", "/home/ada/notes/extra.md"]);
     assert.equal(submitted.args.request.content, "");
     assert.equal(submitted.args.request.slides, 5);
     assert.equal(submitted.args.request.options.include_table_of_contents, true);
-    const picked = await calls(page, "dialog.open");
-    assert.deepEqual(picked[0].args.filters[0].extensions, ["txt", "md", "docx", "pdf"]);
+    assert.deepEqual((await calls(page, "pick_source_file")).map((c) => c.args), [{}], "the app opens the picker");
   } finally { await closePage(page); }
 });
 
@@ -158,7 +161,7 @@ test("Gamma: a chosen file's text is read locally into the notes", async () => {
     await page.getByTestId("field-content").fill("Intro");
     await page.getByTestId("choose-file").click();
     await page.waitForFunction(() => document.querySelector("#content").value.includes("Notes from week.docx"));
-    assert.deepEqual((await calls(page, "read_source_file")).map((c) => c.args), [{ path: "/home/ada/notes/week.docx" }]);
+    assert.deepEqual((await calls(page, "read_source_file")).map((c) => c.args), [{ token: "file-1" }]);
     assert.match(await page.getByTestId("drop-note").textContent(), /Added the text of week\.docx/);
     assert.match(await page.getByTestId("field-content").inputValue(), /^Intro\n\nNotes from week\.docx/);
   } finally { await closePage(page); }

@@ -20,7 +20,7 @@ function installOfficialMock() {
     schema_version: 1, default_provider: "gamma", save_folder: null,
     defaults: { gamma: {}, presenton: {}, "presenton-self": {} }, concurrency: { gamma: 2, presenton: 2, "presenton-self": 1 },
     notifications: true, appearance: "system",
-    servers: { gamma_base_url: null, presenton_base_url: null, presenton_self: { base_url: "http://localhost:5001", auth: "none", user: null }, insecure_confirmed: [] },
+    servers: { presenton_self: { base_url: "http://localhost:5001", auth: "none", user: null }, insecure_confirmed: [] },
   };
   const job = { id: "j1", provider: "gamma", state: "running", created_ms: now - 5000, updated_ms: now, out_dir: "/tmp", request: { content: "Tides", title: "Tides", format: "pptx" } };
   const ready = (async () => {

@@ -67,25 +67,26 @@ test("a keychain error in Settings offers the session-only option", async () => 
   } finally { await closePage(page); }
 });
 
-test("plain http to another machine asks first, then is remembered through confirm_insecure_server", async () => {
-  const page = await openApp(browser, server, { keys: KEYS.gamma });
+test("plain http to another machine is asked natively by the app before the server is saved", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, nativeAnswer: false });
   try {
     await page.getByTestId("nav-settings").click();
     await page.getByTestId("server-url").fill("http://192.168.1.20:5001/");
     await page.getByTestId("server-auth").selectOption("basic");
     await page.getByTestId("server-user").fill("ada");
+    // The person says no in the app's dialog: nothing is saved, and the page draws no dialog.
     await page.getByTestId("server-save").click();
-    const dialog = page.getByTestId("confirm-insecure");
-    await dialog.waitFor();
-    assert.match(await dialog.textContent(), /http:\/\/192\.168\.1\.20:5001 uses plain http/);
-    await page.getByTestId("dialog-cancel").click();
+    await page.waitForFunction(() => window.__FAKE__.questions.length === 1);
+    assert.equal(await page.getByTestId("confirm-insecure").count(), 0, "the question is not the page's to draw");
     assert.equal((await calls(page, "save_settings")).length, 0);
 
+    // Then yes.
+    await page.evaluate(() => { window.__FAKE_CONFIG__.nativeAnswer = true; });
     await page.getByTestId("server-save").click();
-    await page.getByTestId("dialog-confirm").click();
     await page.getByTestId("key-input-presenton-self").waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__FAKE__.questions), ["http://192.168.1.20:5001", "http://192.168.1.20:5001"]);
     const order = (await calls(page)).map((c) => c.cmd).filter((c) => c === "confirm_insecure_server" || c === "save_settings");
-    assert.deepEqual(order, ["confirm_insecure_server", "save_settings"]);
+    assert.deepEqual(order, ["confirm_insecure_server", "confirm_insecure_server", "save_settings"]);
     assert.deepEqual((await calls(page, "confirm_insecure_server"))[0].args, { baseUrl: "http://192.168.1.20:5001" });
     const saved = (await calls(page, "save_settings"))[0].args.settings.servers.presenton_self;
     // Using a server of one's own is a setting the app keeps, not the page.
@@ -137,14 +138,16 @@ test("folder, defaults, notifications and appearance save at once", async () => 
     assert.match(await page.getByTestId("save-folder").textContent(), /Documents › Deckhand/);
     await page.getByTestId("choose-folder").click();
     await page.waitForFunction(() => document.querySelector("[data-testid='save-folder']").textContent === "/home/ada/Slides");
-    assert.equal((await calls(page, "dialog.open"))[0].args.directory, true);
+    // The app opens the folder picker and keeps the folder; the page never sends a path.
+    assert.deepEqual((await calls(page, "pick_out_dir"))[0].args, {});
+    assert.equal((await calls(page, "save_settings")).length, 0);
 
     await page.getByTestId("default-format").selectOption("pdf");
     await page.getByTestId("notifications").uncheck();
     await page.locator("label[for='appearance-dark']").click();
     await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
     const last = (await calls(page, "save_settings")).at(-1).args.settings;
-    assert.equal(last.save_folder, "/home/ada/Slides");
+    assert.equal(last.save_folder, "/home/ada/Slides", "sent back as it was; the app keeps its own");
     assert.equal(last.defaults.gamma.format, "pdf");
     assert.equal(last.notifications, false);
     assert.equal(last.appearance, "dark");
@@ -152,9 +155,25 @@ test("folder, defaults, notifications and appearance save at once", async () => 
 
     await page.locator("label[for='appearance-system']").click();
     await page.waitForFunction(() => !document.documentElement.dataset.theme);
-    // New decks use the saved folder and the default file type.
+    // Back to the default folder: the page may ask for that.
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("reset-folder").click();
+    await page.waitForFunction(() => /Documents › Deckhand/.test(document.querySelector("[data-testid='save-folder']").textContent));
+    assert.equal((await calls(page, "save_settings")).at(-1).args.settings.save_folder, null);
+    // New decks use the default file type.
     await page.getByTestId("nav-new-deck").click();
     assert.equal(await page.getByTestId("format-pdf").isChecked(), true);
+  } finally { await closePage(page); }
+});
+
+test("a closed folder picker changes nothing", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, pickDir: null, settings: { save_folder: "/home/ada/Talks" } });
+  try {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("choose-folder").click();
+    await page.waitForFunction(() => window.__FAKE__.callsOf("pick_out_dir").length === 1);
+    assert.equal(await page.getByTestId("save-folder").textContent(), "/home/ada/Talks");
+    assert.equal(await page.getByTestId("settings-saved").textContent(), "");
   } finally { await closePage(page); }
 });
 

@@ -23,9 +23,15 @@ const COPY = {
   server: (p) => [`${p} had a problem on its side.`, "This usually passes. Try again in a few minutes.", ACTIONS.retry],
   provider_failed: (p) => [`${p} couldn't make this deck.`, "Try again, perhaps with shorter notes or fewer slides.", ACTIONS.retry],
   network: (p) => [`Deckhand couldn't reach ${p}.`, "Check your internet connection, then try again.", ACTIONS.retry],
-  timeout: (p) => [`${p} took too long to answer.`, "Check again now, or a little later.", ACTIONS.checkAgain],
+  name_not_found: (p) => [`Deckhand couldn't find ${p}'s address.`, "Check the server address in Settings and your internet connection, then try again.", ACTIONS.retry],
+  connection_refused: (p) => [`Nothing is answering at ${p}'s address.`, "If it's your own server, is it started? Start it, then try again. Otherwise check your internet connection.", ACTIONS.retry],
+  tls: (p) => [`Deckhand couldn't make a secure connection to ${p}.`, "If it's your own server with a self-signed certificate, give it a certificate from a public authority such as Let's Encrypt, or use its http:// address. Otherwise check this computer's date and time.", ACTIONS.settings],
+  timeout: (p, e) => e.phase === "connect"
+    ? [`${p} didn't answer when Deckhand tried to connect.`, "Check your internet connection (and, for your own server, that it's started), then try again.", ACTIONS.retry]
+    : [`${p} took too long to answer.`, "Check again now, or a little later.", ACTIONS.checkAgain],
   submit_uncertain: (p) => [`Deckhand can't tell whether ${p} received this request.`, `Check your ${p} account before trying again — trying again may charge you twice.`, ACTIONS.checkAgain],
   expired_link: (p) => ["The download link for this deck has expired.", `Try the download again. If that fails, open the deck in ${p} and export it there.`, ACTIONS.retryDownload],
+  file_unavailable: (p) => [`${p} made this deck, but Deckhand can't fetch its file.`, "Open the deck where “What Deckhand knows” says and download it there. Nothing was charged twice.", ACTIONS.retryDownload],
   bad_file: (p) => [`What ${p} sent isn't a usable file.`, "Try the download again.", ACTIONS.retryDownload],
   disk: () => ["Deckhand couldn't save the file on this computer.", "Check that there is free space and that the save folder exists (you can change it in Settings), then try the download again.", ACTIONS.retryDownload],
   keychain: () => ["Your computer's keychain couldn't keep the key.", "Unlock the keychain and try again, or keep the key for this session only.", null],

@@ -36,10 +36,16 @@ export const COMMANDS = {
   thirdPartyLicenses: "third_party_licenses",
 };
 
-/** The one event the engine sends; the payload is tagged by `type`. */
+/** The event the engine sends; the payload is tagged by `type`. */
 export const EVENT = "deckhand://event";
 
-/** Events Tauri itself sends when files are dragged onto the window (paths included). */
+/** Files dropped onto the window, each with a token ({files: ChosenFile[]}); sent by Rust. */
+export const FILES_EVENT = "deckhand://files-dropped";
+
+/**
+ * Events Tauri itself sends while files are dragged over the window: for the hover look only.
+ * Their paths are of no use to the page: files are read and sent only by token.
+ */
 export const DRAG_EVENTS = {
   enter: "tauri://drag-enter",
   over: "tauri://drag-over",
@@ -58,9 +64,13 @@ export const ERROR_KINDS = [
   "server",
   "provider_failed",
   "network",
+  "name_not_found",
+  "connection_refused",
+  "tls",
   "timeout",
   "submit_uncertain",
   "expired_link",
+  "file_unavailable",
   "bad_file",
   "disk",
   "keychain",
@@ -77,26 +87,29 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
 /**
  * @typedef {"gamma"|"presenton"|"presenton-self"} ProviderId
  * @typedef {{provider_message?: string|null, request_id?: string|null, status?: number|null}} ErrorDetails
- * @typedef {{kind: string, message: string, details?: ErrorDetails, retry_after_secs?: number, field?: string}} EngineError
+ * @typedef {{kind: string, message: string, details?: ErrorDetails, retry_after_secs?: number, field?: string, phase?: "connect"|"read"}} EngineError
  * @typedef {{set: boolean, last4: string|null, sessionOnly: boolean}} KeyStatus
+ * @typedef {{token: string, name: string}} ChosenFile  a file the person picked or dropped
  * @typedef {{id: string, name: string, detail?: string}} Choice
  * @typedef {{items: Choice[], next_cursor?: string}} ChoicePage
  * @typedef {{content: string, title?: string, slides?: number, language?: string,
  *   format: "pptx"|"pdf"|"png", theme?: string, template?: string, instructions?: string,
  *   source_files?: string[], options?: Object<string, string|number|boolean>}} DeckRequest
+ *   (the page sends ChosenFile tokens in `source_files`; a job shows the files' paths)
  * @typedef {"queued"|"submitting"|"running"|"downloading"|"done"|"failed"|"cancelled"|"needs_attention"} JobState
  * @typedef {{id: string, provider: ProviderId, request: DeckRequest, state: JobState,
  *   created_ms: number, updated_ms: number, remote?: {id: string, file_id?: string},
  *   progress?: string, warnings?: string[], out_dir: string, file?: string,
  *   saving?: {part: string, path: string, base: string, size: number, sha256: string}, edit_url?: string,
  *   credits?: {used?: number, remaining?: number}, error?: EngineError,
- *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string}} Job
+ *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string,
+ *   origin?: {base_url: string, sign_in: "none"|"key"|"basic", user?: string}}} Job
  * @typedef {{schema_version: 1, default_provider: ProviderId, save_folder: string|null,
  *   defaults: Object<string, Partial<DeckRequest>>, concurrency: Object<string, number>,
  *   notifications: boolean, appearance: "system"|"light"|"dark",
- *   servers: {gamma_base_url: string|null, presenton_base_url: string|null,
- *     presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
- *     insecure_confirmed: string[]}}} Settings
+ *   servers: {presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
+ *     insecure_confirmed: string[]}}} Settings  (`save_settings` ignores `insecure_confirmed` and
+ *   any new `save_folder`: those come from native dialogs only)
  * @typedef {{text: string}} DiagnosticInfo
  * @typedef {{id: string, name: string, text: string, crates: string[]}} ComponentLicense
  * @typedef {{licenses: ComponentLicense[], generated_by: string}} ThirdPartyLicenses
@@ -124,12 +137,6 @@ export async function call(command, args = {}) {
 /** Subscribes to an event name; returns a promise of the unlisten function. */
 export function listen(name, handler) {
   return tauri().event.listen(name, (e) => handler(e.payload));
-}
-
-/** The dialog plugin's `open`, when the plugin's script is present. */
-export function dialogOpen() {
-  const t = window.__TAURI__;
-  return t && t.dialog && typeof t.dialog.open === "function" ? t.dialog.open : null;
 }
 
 /** Whatever a rejection carries becomes an EngineError. */

@@ -181,13 +181,20 @@ export function renderJobCard(job) {
     if (job.edit_url) actions.append(button(`Edit in ${PROVIDERS[job.provider] ? PROVIDERS[job.provider].name : p}`, "job-editor", () => act(card, job, COMMANDS.openEditor)));
     actions.append(remove());
   } else if (job.state === "needs_attention") {
+    // Most often a request that may or may not have arrived; otherwise the error says what
+    // happened (a deck that was made but whose file cannot be fetched, a key to fix, …).
+    const uncertain = !job.error || job.error.kind === "submit_uncertain";
+    const { sentence, next } = uncertain
+      ? { sentence: `Deckhand can't tell whether ${p} received this request.`, next: `Check your ${p} account before trying again — trying again may charge you twice.` }
+      : describeError(job.error, p);
     card.append(h("div", { class: "problem attention", "data-testid": "job-attention" },
-      h("p", { class: "problem-sentence" }, `Deckhand can't tell whether ${p} received this request.`),
-      h("p", { class: "problem-next" }, `Check your ${p} account before trying again — trying again may charge you twice.`),
+      h("p", { class: "problem-sentence" }, sentence),
+      h("p", { class: "problem-next" }, next),
       job.error ? renderDetails(job.error) : null));
     actions.append(
       button("Check again", "job-check-again", () => act(card, job, COMMANDS.checkAgain, "Checked again."), "button primary"));
-    if (PROVIDERS[job.provider] && PROVIDERS[job.provider].accountUrl) actions.append(button(`Open my ${p} account`, "job-account", () => openAccount(job)));
+    if (!uncertain && job.edit_url) actions.append(button(`Open in ${PROVIDERS[job.provider] ? PROVIDERS[job.provider].name : p}`, "job-editor", () => act(card, job, COMMANDS.openEditor)));
+    if (uncertain && PROVIDERS[job.provider] && PROVIDERS[job.provider].accountUrl) actions.append(button(`Open my ${p} account`, "job-account", () => openAccount(job)));
     actions.append(remakeWithCare("Make it again anyway"), remove());
   } else if (job.state === "cancelled") {
     card.append(h("p", { class: "hint" }, `${p} may still finish it and charge your account.`));
@@ -200,7 +207,7 @@ export function renderJobCard(job) {
     if (action === ACTIONS.account) main.push(button(actionLabel(action, p), "job-account", () => openAccount(job), "button primary"));
     if (action === ACTIONS.checkAgain) main.push(button(actionLabel(action, p), "job-check-again", () => act(card, job, COMMANDS.checkAgain, "Checked again."), "button primary"));
     // A deck the service finished can be fetched again without making it again.
-    if (action === ACTIONS.retryDownload || (job.remote && job.remote.file_id && ["network", "timeout", "server"].includes(error.kind))) {
+    if (action === ACTIONS.retryDownload || (job.remote && job.remote.file_id && ["network", "name_not_found", "connection_refused", "timeout", "server"].includes(error.kind))) {
       main.push(button("Try the download again", "job-retry-download", () => act(card, job, COMMANDS.retryDownload, "Downloading again."), main.length ? "button" : "button primary"));
     }
     if (action === ACTIONS.retry) {

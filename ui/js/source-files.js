@@ -1,32 +1,33 @@
-// Files as the source of a deck: chosen with the system picker or dragged onto the window.
-// Presenton gets them as source documents; for Gamma their text is read on this computer.
+// Files as the source of a deck: chosen in the system's file picker or dragged onto the window.
+// Both are handled in Rust, which hands the page a token and a name per file; the page reads
+// and sends files only by token. Presenton gets them as source documents; for Gamma their text
+// is read on this computer.
 
-import { COMMANDS, DRAG_EVENTS, call, dialogOpen, listen } from "./ipc.js";
+import { COMMANDS, DRAG_EVENTS, FILES_EVENT, call, listen } from "./ipc.js";
 
 export const SOURCE_EXTENSIONS = ["txt", "md", "docx", "pdf"];
 
-export function isSupported(path) {
-  const ext = String(path).split(".").pop().toLowerCase();
+export function isSupported(name) {
+  const ext = String(name).split(".").pop().toLowerCase();
   return SOURCE_EXTENSIONS.includes(ext);
 }
 
-/** Asks the person for one file; null when they close the picker. */
-export async function chooseSourceFile() {
-  const open = dialogOpen();
-  if (open) {
-    const picked = await open({ multiple: false, directory: false, filters: [{ name: "Notes and documents", extensions: SOURCE_EXTENSIONS }] });
-    return Array.isArray(picked) ? picked[0] || null : picked || null;
-  }
+/**
+ * Asks the person for one file in the system's picker.
+ * @returns {Promise<import("./ipc.js").ChosenFile|null>} null when they close the picker
+ */
+export function chooseSourceFile() {
   return call(COMMANDS.pickSourceFile);
 }
 
-/** {text, name, chars} of a local file (Gamma). */
-export function readSourceFile(path) {
-  return call(COMMANDS.readSourceFile, { path });
+/** {text, name, chars} of a chosen file (Gamma). */
+export function readSourceFile(file) {
+  return call(COMMANDS.readSourceFile, { token: file.token });
 }
 
 /**
- * Follows Tauri's window drag-and-drop (which carries real paths).
+ * Follows files dragged over and dropped onto the window.
+ * @param {{onHover: (on: boolean) => void, onDrop: (files: import("./ipc.js").ChosenFile[]) => void}} handlers
  * @returns {() => void} stop following
  */
 export function followDrops({ onHover, onDrop }) {
@@ -42,10 +43,10 @@ export function followDrops({ onHover, onDrop }) {
   add(DRAG_EVENTS.enter, () => onHover(true));
   add(DRAG_EVENTS.over, () => onHover(true));
   add(DRAG_EVENTS.leave, () => onHover(false));
-  add(DRAG_EVENTS.drop, (payload) => {
-    onHover(false);
-    const paths = payload && Array.isArray(payload.paths) ? payload.paths : [];
-    if (paths.length) onDrop(paths);
+  add(DRAG_EVENTS.drop, () => onHover(false));
+  add(FILES_EVENT, (payload) => {
+    const files = payload && Array.isArray(payload.files) ? payload.files : [];
+    if (files.length) onDrop(files);
   });
   return () => { stopped = true; for (const un of stops) un(); };
 }

@@ -1,15 +1,15 @@
 //! Batch files: either one deck per line (the line is the content; blank lines and lines
 //! starting with `#` are skipped), or CSV whose header names the fields. A file is CSV when
-//! its first line is a header with a `content` column. Every line is checked before any
+//! its first line is a header with a `content` (or `content_file`) column. Every line is checked before any
 //! deck is sent, so one bad line costs nothing.
 
 use std::path::Path;
 
-use crate::args::{option_value, parse_format, parse_provider, plan, DeckOptions, InputError, Planned};
+use crate::args::{option_value, parse_format, parse_provider, plan, read_notes_file, DeckOptions, InputError, Planned};
 
 /// Columns with a meaning of their own; any other column is a provider option.
 const FIELDS: &[&str] = &[
-    "content", "title", "slides", "language", "format", "theme", "template", "instructions", "provider", "out", "files",
+    "content", "content_file", "title", "slides", "language", "format", "theme", "template", "instructions", "provider", "out", "files",
 ];
 
 /// One deck per entry, in file order. Errors name the line (1-based, as an editor shows it).
@@ -25,7 +25,7 @@ pub fn parse_batch(text: &str, defaults: &DeckOptions, cwd: &Path) -> Result<Vec
 fn is_csv_header(line: &str) -> bool {
     let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
     match r.records().next() {
-        Some(Ok(rec)) => rec.iter().any(|f| f.trim().eq_ignore_ascii_case("content")),
+        Some(Ok(rec)) => rec.iter().any(|f| ["content", "content_file"].iter().any(|c| f.trim().eq_ignore_ascii_case(c))),
         _ => false,
     }
 }
@@ -70,6 +70,9 @@ fn parse_csv(text: &str, defaults: &DeckOptions, cwd: &Path) -> Result<Vec<Plann
             let bad = |m: String| at_line(line, InputError::new(h.clone(), m));
             match h.to_ascii_lowercase().as_str() {
                 "content" => content = v.to_string(),
+                // A notes file, read as the app reads a dropped one; `content` wins when both are there.
+                "content_file" if content.is_empty() => content = read_notes_file(Path::new(v), cwd, h).map_err(|e| at_line(line, e))?,
+                "content_file" => {}
                 "title" => title = Some(v.to_string()),
                 "slides" => opts.slides = Some(v.parse().map_err(|_| bad(format!("slides must be a whole number, not `{v}`")))?),
                 "language" => opts.language = Some(v.to_string()),

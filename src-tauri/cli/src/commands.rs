@@ -8,16 +8,18 @@ use deckhand_engine::jobs::config::EngineConfig;
 use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::runner::{Engine, ProviderSource};
 use deckhand_engine::jobs::{Job, JobState};
+use deckhand_engine::settings::{self, Settings};
 use deckhand_engine::Error;
 
-use crate::args::{plan, read_content, BatchArgs, Cli, Command, GenerateArgs, InputError, Planned};
+use crate::args::{create_out_dirs, plan, read_content, BatchArgs, Cli, Command, GenerateArgs, InputError, Planned};
 use crate::batch::parse_batch;
 use crate::output::{self, combined_exit_code, exit_code, EXIT_BAD_INPUT, EXIT_DONE, EXIT_FAILED};
 use crate::progress::DisplaySink;
 use crate::providers::{CliProviders, APP_IDENTIFIER};
 
 /// Scales poll intervals and deadlines (e.g. `0.01`), so tests against fake servers with
-/// scaled time run in seconds. Not for everyday use.
+/// scaled time run in seconds. Compiled only into test builds (feature `test-knobs`).
+#[cfg(feature = "test-knobs")]
 pub const TIME_SCALE_ENV: &str = "DECKHAND_CLI_TIME_SCALE";
 
 /// The outcome of a command: what to print and the exit status.
@@ -72,9 +74,16 @@ fn report_error(json: bool, kind: &str, message: &str, field: Option<&str>) {
 async fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
     let json = cli.json;
     let cwd = std::env::current_dir().map_err(|e| InputError::new("out", format!("The current folder cannot be read: {e}")))?;
+    let app = app_settings(&engine_config(None)?);
     match cli.command {
-        Command::Generate(g) => generate(g, json, &cwd).await,
-        Command::Batch(b) => batch(b, json, &cwd).await,
+        Command::Generate(mut g) => {
+            g.deck.app = app.clone();
+            generate(g, json, &cwd, app).await
+        }
+        Command::Batch(mut b) => {
+            b.deck.app = app.clone();
+            batch(b, json, &cwd, app).await
+        }
         Command::List => {
             let s = Session::open_for_reading(json)?;
             let jobs = s.jobs();
@@ -96,14 +105,14 @@ async fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             Ok(Outcome { code: exit_code(&job) })
         }
         Command::Cancel { id } => {
-            let s = Session::open(None, json, false)?;
+            let s = Session::open(None, app, json, false)?;
             let job = s.engine.cancel(&id).await?;
             print_job(&job, json);
             Ok(Outcome { code: if job.state == JobState::Cancelled { EXIT_DONE } else { exit_code(&job) } })
         }
-        Command::Download { id, again } => download(&id, again, json).await,
+        Command::Download { id, again } => download(&id, again, json, app).await,
         Command::Resume => {
-            let s = Session::open(None, json, true)?;
+            let s = Session::open(None, app, json, true)?;
             let unfinished: Vec<String> = s.engine.jobs().into_iter().filter(|j| j.is_active()).map(|j| j.id).collect();
             s.engine.resume_all();
             let jobs = s.wait_all(&unfinished).await?;
@@ -113,18 +122,19 @@ async fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
     }
 }
 
-async fn generate(g: GenerateArgs, json: bool, cwd: &std::path::Path) -> Result<Outcome, Failure> {
-    let content = read_content(&g)?;
+async fn generate(g: GenerateArgs, json: bool, cwd: &std::path::Path, app: Option<Settings>) -> Result<Outcome, Failure> {
+    let content = read_content(&g, cwd)?;
     let planned = plan(content, g.title.clone(), &g.deck, cwd)?;
-    let s = Session::open(g.deck.base_url.clone(), json, true)?;
+    let s = Session::open(g.deck.base_url.clone(), app, json, true)?;
     s.validate(std::slice::from_ref(&planned))?;
+    say_created(create_out_dirs(std::slice::from_ref(&planned))?);
     let job = s.engine.submit(planned.provider, planned.request, planned.out_dir).await?;
     let job = if g.deck.no_wait { s.wait_accepted(&job.id).await? } else { s.engine.wait(&job.id).await? };
     print_job(&job, json);
     Ok(Outcome { code: exit_code(&job) })
 }
 
-async fn batch(b: BatchArgs, json: bool, cwd: &std::path::Path) -> Result<Outcome, Failure> {
+async fn batch(b: BatchArgs, json: bool, cwd: &std::path::Path, app: Option<Settings>) -> Result<Outcome, Failure> {
     let text = if b.file.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())
     } else {
@@ -132,9 +142,10 @@ async fn batch(b: BatchArgs, json: bool, cwd: &std::path::Path) -> Result<Outcom
     }
     .map_err(|e| InputError::new("batch", format!("Could not read {}: {e}", b.file.display())))?;
     let decks = parse_batch(&text, &b.deck, cwd)?;
-    let s = Session::open(b.deck.base_url.clone(), json, true)?;
+    let s = Session::open(b.deck.base_url.clone(), app, json, true)?;
     // Every deck is checked before the first is sent: one bad line costs nothing.
     s.validate(&decks)?;
+    say_created(create_out_dirs(&decks)?);
     let items = decks.into_iter().map(|d| (d.provider, d.request, d.out_dir)).collect();
     let mut ids = Vec::new();
     let mut refused = Vec::new();
@@ -158,8 +169,8 @@ async fn batch(b: BatchArgs, json: bool, cwd: &std::path::Path) -> Result<Outcom
 
 /// `download ID`: fetch the file again, check again on a deck still being made, or finish a
 /// job that was interrupted.
-async fn download(id: &str, again: bool, json: bool) -> Result<Outcome, Failure> {
-    let s = Session::open(None, json, true)?;
+async fn download(id: &str, again: bool, json: bool, app: Option<Settings>) -> Result<Outcome, Failure> {
+    let s = Session::open(None, app, json, true)?;
     let job = s.job(id)?;
     let job = if job.is_active() {
         // Interrupted here (the CLI stopped): finish it, and every other unfinished job with
@@ -181,6 +192,23 @@ async fn download(id: &str, again: bool, json: bool) -> Result<Outcome, Failure>
     Ok(Outcome { code: exit_code(&job) })
 }
 
+/// On stderr, so a script reading stdout (`--json`) sees only the result.
+fn say_created(folders: Vec<PathBuf>) {
+    for f in folders {
+        eprintln!("deckhand-cli: created the folder {}", f.display());
+    }
+}
+
+/// The app's settings file, read-only; `None` when the app has not saved any. A file that
+/// cannot be used as it is gets the app's own repair (in memory only), and a word on stderr.
+fn app_settings(config: &EngineConfig) -> Option<Settings> {
+    let loaded = settings::read_file(&config.data_dir)?;
+    if let Some(problem) = &loaded.problem {
+        eprintln!("deckhand-cli: {}", problem.notice(None));
+    }
+    Some(loaded.settings)
+}
+
 fn print_job(job: &Job, json: bool) {
     if json {
         println!("{}", output::to_json(job));
@@ -199,18 +227,24 @@ fn print_jobs(jobs: &[Job], json: bool) {
     }
 }
 
-/// The data folder: `DECKHAND_DATA_DIR`, else the app's own.
-pub fn engine_config() -> Result<EngineConfig, Error> {
+/// The data folder: `DECKHAND_DATA_DIR`, else the app's own; decks at once per service from
+/// the app's settings when given.
+pub fn engine_config(app: Option<&Settings>) -> Result<EngineConfig, Error> {
     let default = dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
         .unwrap_or_else(|| PathBuf::from(".deckhand"));
     let mut config = EngineConfig::from_env_or(default);
+    if let Some(app) = app {
+        config.concurrency = app.concurrency.as_map().into_iter().collect();
+    }
+    #[cfg(feature = "test-knobs")]
     if let Some(scale) = std::env::var(TIME_SCALE_ENV).ok().and_then(|v| v.parse::<f64>().ok()).filter(|s| *s > 0.0 && *s <= 1.0) {
         scale_time(&mut config, scale);
     }
     Ok(config)
 }
 
+#[cfg(feature = "test-knobs")]
 fn scale_time(config: &mut EngineConfig, scale: f64) {
     let s = |d: &mut Duration| *d = d.mul_f64(scale);
     for rules in config.poll.rules.values_mut() {
@@ -234,8 +268,8 @@ struct Session {
 }
 
 impl Session {
-    fn open(base_url: Option<url::Url>, json: bool, wait_for_lock: bool) -> Result<Session, Error> {
-        let config = engine_config()?;
+    fn open(base_url: Option<url::Url>, app: Option<Settings>, json: bool, wait_for_lock: bool) -> Result<Session, Error> {
+        let config = engine_config(app.as_ref())?;
         let lock = if wait_for_lock {
             DataLock::acquire(&config.data_dir, Holder::Cli, |holder| {
                 if !json {
@@ -245,7 +279,7 @@ impl Session {
         } else {
             DataLock::try_acquire(&config.data_dir, Holder::Cli)?.ok_or_else(|| refused_by(DataLock::holder(&config.data_dir)))?
         };
-        let providers = Arc::new(CliProviders::new(base_url));
+        let providers = Arc::new(CliProviders::new(base_url, app));
         let display = Arc::new(DisplaySink::new(json));
         let engine = Engine::open(config, providers.clone(), display.clone())?;
         Ok(Session { engine, providers, _lock: Some(lock), display })
@@ -254,10 +288,10 @@ impl Session {
     /// For `list` and `status`: the engine when no other CLI is running; else a read of the
     /// journal another process is writing (atomically replaced, so always whole).
     fn open_for_reading(json: bool) -> Result<Reader, Error> {
-        let config = engine_config()?;
+        let config = engine_config(None)?;
         if let Some(_lock) = DataLock::try_acquire(&config.data_dir, Holder::Cli)? {
             let _ = json;
-            let engine = Engine::open(config, Arc::new(CliProviders::new(None)), Arc::new(deckhand_engine::events::NullSink))?;
+            let engine = Engine::open(config, Arc::new(CliProviders::new(None, None)), Arc::new(deckhand_engine::events::NullSink))?;
             return Ok(Reader(engine.jobs()));
         }
         let path = config.data_dir.join(deckhand_engine::jobs::journal::FILE_NAME);
@@ -274,7 +308,7 @@ impl Session {
     /// Refuses the whole set if any request is invalid, before anything is journaled or sent.
     fn validate(&self, decks: &[Planned]) -> Result<(), Error> {
         for (i, d) in decks.iter().enumerate() {
-            let provider = self.providers.provider(d.provider)?;
+            let provider = self.providers.provider(d.provider, Some(&self.providers.endpoint(d.provider)?))?;
             provider.validate(&d.request).map_err(|e| {
                 if decks.len() > 1 {
                     Error::invalid_input("batch", format!("Deck {}: {}", i + 1, e.message()))

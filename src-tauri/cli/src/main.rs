@@ -3,6 +3,10 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Started again as the reader of one notes file (source_text::isolation)?
+    if let Some(code) = deckhand_engine::source_text::run_child_if_asked() {
+        return std::process::ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let cli = deckhand_cli::args::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,

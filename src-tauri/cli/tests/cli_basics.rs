@@ -54,15 +54,21 @@ fn help_documents_the_exit_statuses() {
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("Exit status") && text.contains("3  needs your attention"), "{text}");
+    // Where settings come from, notes files and the --out folder are explained.
+    for words in ["Where settings come from", "the Deckhand app's settings, read and never changed", ".docx and .pdf notes", "a missing folder is created"] {
+        assert!(text.contains(words), "--help does not say {words:?}: {text}");
+    }
 }
 
 #[test]
 fn bad_input_exits_2_and_journals_nothing() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-file"), b"x").unwrap();
     let cases: &[&[&str]] = &[
         &["generate", "--content", "Solar"],
         &["generate", "--provider", "gamma", "--content", "   "],
-        &["generate", "--provider", "gamma", "--content", "x", "--out", "no-such-folder"],
+        // A missing --out folder is created now; a file in its place is still refused.
+        &["generate", "--provider", "gamma", "--content", "x", "--out", "a-file"],
         &["generate", "--provider", "gamma", "--content", "x", "--file", "missing.docx"],
         &["generate", "--provider", "gamma", "--content", "x", "--format", "docx"],
         &["generate", "--provider", "gamma", "--content-file", "missing.txt"],

@@ -174,3 +174,57 @@ async fn without_json_a_person_reads_plain_progress_and_the_result() {
     assert!(run.stdout.contains("done") && run.stdout.contains("file: ") && run.stdout.contains("Solar.pptx"), "{}", run.stdout);
     assert!(!run.stdout.contains(GAMMA_KEY) && !run.stderr.contains(GAMMA_KEY), "the key is never printed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deck_made_on_a_server_that_gives_no_way_to_its_file_needs_attention() {
+    let cfg = FakePresentonConfig { lookup_routes: false, ..FakePresentonConfig::self_hosted(Generation::V0_8_9).with_time_scale(TIME_SCALE) };
+    let fake = FakePresenton::start(cfg).await.unwrap();
+    let place = Place::new()
+        .with("DECKHAND_PRESENTON_USER", BASIC_USER)
+        .with("DECKHAND_PRESENTON_PASSWORD", BASIC_PASSWORD)
+        .with("DECKHAND_PRESENTON_BASE_URL", &fake.base_url);
+    let run = place.run(&["--json", "generate", "--provider", "presenton-self", "--content", "Rivers", "--slides", "5"]).await;
+    assert_eq!(run.code, Some(3), "needs your attention, not failed: {}", run.stdout);
+    let v = run.json();
+    assert_eq!((v["state"].as_str(), v["error"]["kind"].as_str()), (Some("needs_attention"), Some("file_unavailable")));
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains(fake.base_url.as_str()) && message.contains("Nothing was charged twice"), "{message}");
+    assert_eq!(fake.submits(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gamma_without_its_export_route_needs_attention_with_the_gamma_link() {
+    let (fake, place) = gamma(FakeGammaConfig::default()).await;
+    // The signed link is refused (expired), and the export route is not there.
+    fake.faults().push(Route::Download, Fault::Status(403));
+    for _ in 0..4 {
+        fake.faults().push(Route::Export, Fault::Status(405));
+    }
+    let run = place.run(&["--json", "generate", "--provider", "gamma", "--content", "Solar power"]).await;
+    assert_eq!(run.code, Some(3), "{}", run.stdout);
+    let v = run.json();
+    assert_eq!(v["error"]["kind"], "file_unavailable", "{v}");
+    let gamma_url = v["edit_url"].as_str().expect("the gamma's own link");
+    assert!(v["error"]["message"].as_str().unwrap().contains(gamma_url), "{v}");
+    assert_eq!(fake.submit_count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gamma_tries_the_status_link_before_exporting_again() {
+    let (fake, place) =
+        gamma(FakeGammaConfig { opaque_links: true, status_resigns_links: true, ..FakeGammaConfig::default() }).await;
+    // The first link and the status answer's newer one both fail; then an export.
+    fake.faults().push(Route::Download, Fault::Status(403));
+    fake.faults().push(Route::Download, Fault::Status(403));
+    let run = place.run(&["--json", "generate", "--provider", "gamma", "--content", "Solar power"]).await;
+    assert_done_with_file(&run, ExportFormat::Pptx);
+    let downloads: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/files/"))
+        .map(|r| r.path.split('/').nth(2).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(downloads.len(), 3, "{downloads:?}");
+    assert!(downloads[0] != downloads[1] && downloads[1] != downloads[2], "three different links: {downloads:?}");
+    assert_eq!(fake.export_count(), 1, "exported once, after the status link failed too");
+}

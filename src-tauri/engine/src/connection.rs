@@ -1,7 +1,14 @@
 //! Which base URL and which credential a provider is built with, worked out from the settings,
 //! the secret store and environment overrides. Pure apart from the secret store read, so the
 //! rules (override order, plain-http policy, which keychain account) are tested here once.
+//!
+//! Every credential is bound to the origin it was saved for: the keychain account names the
+//! origin (Gamma's and hosted Presenton's own origins keep the plain names earlier versions
+//! used), so a key saved for one server is never sent to another, whatever the settings or
+//! the environment say later. A job records the [`Endpoint`] it was sent to, and every later
+//! request for it goes there with that endpoint's own credential ([`resolve_at`]).
 
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::providers::ProviderKind;
@@ -11,10 +18,12 @@ use crate::{Details, Error, Secret, SecretAccount, SecretStore};
 pub const GAMMA_BASE_URL: &str = "https://public-api.gamma.app";
 pub const PRESENTON_BASE_URL: &str = "https://api.presenton.ai";
 /// Point Gamma or hosted Presenton elsewhere (tests use the fake servers; a proxy in a company).
+/// Set by the person who starts Deckhand, never by the page; keys saved for the services' own
+/// origins are not sent there (see the module comment).
 pub const GAMMA_BASE_URL_ENV: &str = "DECKHAND_GAMMA_BASE_URL";
 pub const PRESENTON_BASE_URL_ENV: &str = "DECKHAND_PRESENTON_BASE_URL";
 
-/// Base URLs given in the environment; they win over the settings.
+/// Base URLs given in the environment; they replace the hosted services' own.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvOverrides {
     pub gamma_base_url: Option<String>,
@@ -25,6 +34,49 @@ impl EnvOverrides {
     pub fn from_env() -> Self {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
         EnvOverrides { gamma_base_url: var(GAMMA_BASE_URL_ENV), presenton_base_url: var(PRESENTON_BASE_URL_ENV) }
+    }
+}
+
+/// Where a service's requests go and how Deckhand signs in there. Recorded on each job when it
+/// is made, so later requests for the job go to the same server with that server's own
+/// credential. Not a secret: the credential stays in the keychain, found by this.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// The API's base URL (a proxy may add a path prefix).
+    pub base_url: Url,
+    #[serde(flatten)]
+    pub sign_in: SignIn,
+}
+
+/// How Deckhand signs in at an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "sign_in", rename_all = "lowercase")]
+pub enum SignIn {
+    /// A self-hosted server without sign-in.
+    None,
+    /// The API key saved for this origin: Gamma's `X-API-KEY`, a Presenton Bearer key.
+    Key,
+    /// A self-hosted server's Basic sign-in; the password is saved for this origin and user.
+    Basic { user: String },
+}
+
+impl Endpoint {
+    /// `scheme://host:port` of the base URL: what credentials are bound to.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// The keychain account that holds this endpoint's credential; `None` when it needs none.
+    /// The hosted services always sign in with their key.
+    pub fn secret_account(&self, kind: ProviderKind) -> Option<SecretAccount> {
+        let origin = self.origin();
+        match (kind, &self.sign_in) {
+            (ProviderKind::Gamma, _) => Some(SecretAccount::GammaApiKey { origin }),
+            (ProviderKind::Presenton, _) => Some(SecretAccount::PresentonApiKey { origin }),
+            (ProviderKind::PresentonSelf, SignIn::None) => None,
+            (ProviderKind::PresentonSelf, SignIn::Key) => Some(SecretAccount::PresentonSelfKey { origin }),
+            (ProviderKind::PresentonSelf, SignIn::Basic { user }) => Some(SecretAccount::PresentonSelfPassword { origin, user: user.clone() }),
+        }
     }
 }
 
@@ -47,44 +99,61 @@ pub struct ProviderConnection {
     pub credentials: Credentials,
 }
 
-/// The keychain account that holds `kind`'s credential, or `None` when the self-hosted server
-/// needs no sign-in. Self-hosted accounts are per server, so two servers never share a key.
-pub fn secret_account(kind: ProviderKind, settings: &Settings) -> Result<Option<SecretAccount>, Error> {
-    match kind {
-        ProviderKind::Gamma => Ok(Some(SecretAccount::GammaApiKey)),
-        ProviderKind::Presenton => Ok(Some(SecretAccount::PresentonApiKey)),
-        ProviderKind::PresentonSelf => {
-            let server = &settings.servers.presenton_self;
-            let origin = parse_base_url(&server.base_url)
-                .map_err(|_| field_error("servers.presenton_self.base_url", "Enter your Presenton server's address in Settings first."))?
-                .origin()
-                .ascii_serialization();
-            match server.auth {
-                SelfHostedAuthMode::None => Ok(None),
-                SelfHostedAuthMode::Bearer => Ok(Some(SecretAccount::PresentonSelfKey { origin })),
-                SelfHostedAuthMode::Basic => match server.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                    Some(user) => Ok(Some(SecretAccount::PresentonSelfPassword { origin, user: user.to_owned() })),
-                    None => Err(field_error("servers.presenton_self.user", "Enter the user name for your Presenton server in Settings first.")),
-                },
-            }
-        }
+impl ProviderConnection {
+    /// Where this connection goes and how it signs in, without the credential itself.
+    pub fn endpoint(&self) -> Endpoint {
+        let sign_in = match &self.credentials {
+            Credentials::None => SignIn::None,
+            Credentials::ApiKey(_) | Credentials::Bearer(_) => SignIn::Key,
+            Credentials::Basic { user, .. } => SignIn::Basic { user: user.clone() },
+        };
+        Endpoint { base_url: self.base.clone(), sign_in }
     }
 }
 
-/// The API's base URL: environment override, then the settings, then the service's own.
+/// Where a new request for `kind` goes now: the hosted services' own addresses (or the
+/// environment's), the self-hosted server and its sign-in from the settings.
+pub fn endpoint(kind: ProviderKind, settings: &Settings, env: &EnvOverrides) -> Result<Endpoint, Error> {
+    let base_url = base_url(kind, settings, env)?;
+    let server = &settings.servers.presenton_self;
+    let sign_in = match (kind, server.auth) {
+        (ProviderKind::Gamma | ProviderKind::Presenton, _) => SignIn::Key,
+        (ProviderKind::PresentonSelf, SelfHostedAuthMode::None) => SignIn::None,
+        (ProviderKind::PresentonSelf, SelfHostedAuthMode::Bearer) => SignIn::Key,
+        (ProviderKind::PresentonSelf, SelfHostedAuthMode::Basic) => match server.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(user) => SignIn::Basic { user: user.to_owned() },
+            None => return Err(field_error("servers.presenton_self.user", "Enter the user name for your Presenton server in Settings first.")),
+        },
+    };
+    Ok(Endpoint { base_url, sign_in })
+}
+
+/// The keychain account that holds `kind`'s credential now, or `None` when the self-hosted
+/// server needs no sign-in. Every account is per origin, so two servers never share a key.
+pub fn secret_account(kind: ProviderKind, settings: &Settings, env: &EnvOverrides) -> Result<Option<SecretAccount>, Error> {
+    Ok(endpoint(kind, settings, env)?.secret_account(kind))
+}
+
+/// The API's base URL: for the hosted services their own (or the environment's), for the
+/// self-hosted server the settings'.
 pub fn base_url(kind: ProviderKind, settings: &Settings, env: &EnvOverrides) -> Result<Url, Error> {
     let (text, field) = match kind {
-        ProviderKind::Gamma => (
-            env.gamma_base_url.clone().or_else(|| settings.servers.gamma_base_url.clone()).unwrap_or_else(|| GAMMA_BASE_URL.into()),
-            "servers.gamma_base_url",
-        ),
-        ProviderKind::Presenton => (
-            env.presenton_base_url.clone().or_else(|| settings.servers.presenton_base_url.clone()).unwrap_or_else(|| PRESENTON_BASE_URL.into()),
-            "servers.presenton_base_url",
-        ),
+        ProviderKind::Gamma => (env.gamma_base_url.clone().unwrap_or_else(|| GAMMA_BASE_URL.into()), GAMMA_BASE_URL_ENV),
+        ProviderKind::Presenton => (env.presenton_base_url.clone().unwrap_or_else(|| PRESENTON_BASE_URL.into()), PRESENTON_BASE_URL_ENV),
         ProviderKind::PresentonSelf => (settings.servers.presenton_self.base_url.clone(), "servers.presenton_self.base_url"),
     };
     parse_base_url(&text).map_err(|e| field_error(field, e.message()))
+}
+
+/// Whether `origin` is the hosted service's own (the keychain account then has the plain name
+/// earlier versions used, so their keys are still found).
+pub fn is_service_origin(kind: ProviderKind, origin: &str) -> bool {
+    let own = match kind {
+        ProviderKind::Gamma => GAMMA_BASE_URL,
+        ProviderKind::Presenton => PRESENTON_BASE_URL,
+        ProviderKind::PresentonSelf => return false,
+    };
+    Url::parse(own).is_ok_and(|u| u.origin().ascii_serialization() == origin)
 }
 
 /// Loopback never leaves this computer, so plain http to it is as private as https.
@@ -98,15 +167,17 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Whether sending to `url` needs the person's "yes, plain http is OK" that they have not given.
+pub fn needs_confirmation(url: &Url, settings: &Settings) -> bool {
+    url.scheme() != "https" && !is_loopback(url) && !settings.servers.insecure_confirmed.contains(&url.origin().ascii_serialization())
+}
+
 /// Refuse plain http to another machine until the person confirmed that server.
 pub fn check_transport(url: &Url, settings: &Settings) -> Result<(), Error> {
-    if url.scheme() == "https" || is_loopback(url) {
+    if !needs_confirmation(url, settings) {
         return Ok(());
     }
     let origin = url.origin().ascii_serialization();
-    if settings.servers.insecure_confirmed.iter().any(|o| o == &origin) {
-        return Ok(());
-    }
     Err(Error::InsecureConnection {
         message: format!(
             "{origin} uses plain http, so your key and your notes would travel unencrypted. Use an https address, or confirm in Settings that plain http is OK for this server."
@@ -115,63 +186,72 @@ pub fn check_transport(url: &Url, settings: &Settings) -> Result<(), Error> {
     })
 }
 
-/// Remember the person's "yes, plain http is OK" for the server at `base_url`. Returns whether
-/// anything changed: https and loopback addresses need no confirmation and are not recorded.
+/// Remember the person's "yes, plain http is OK" for the server at `base_url` (the app asks in
+/// a native dialog first). Returns whether anything changed: https and loopback addresses need
+/// no confirmation and are not recorded.
 pub fn confirm_insecure(settings: &mut Settings, base_url: &str) -> Result<bool, Error> {
     let url = parse_base_url(base_url).map_err(|e| field_error("base_url", e.message()))?;
-    if url.scheme() == "https" || is_loopback(&url) {
+    if !needs_confirmation(&url, settings) {
         return Ok(false);
     }
-    let origin = url.origin().ascii_serialization();
-    if settings.servers.insecure_confirmed.contains(&origin) {
-        return Ok(false);
-    }
-    settings.servers.insecure_confirmed.push(origin);
+    settings.servers.insecure_confirmed.push(url.origin().ascii_serialization());
     Ok(true)
 }
 
-/// The connection for `kind` with the credential kept in `secrets`.
+/// The connection for `kind` with today's settings and the credential kept in `secrets`.
 pub fn resolve(kind: ProviderKind, settings: &Settings, secrets: &dyn SecretStore, env: &EnvOverrides) -> Result<ProviderConnection, Error> {
-    let base = base_url(kind, settings, env)?;
-    check_transport(&base, settings)?;
-    let secret = match secret_account(kind, settings)? {
+    let endpoint = endpoint(kind, settings, env)?;
+    check_transport(&endpoint.base_url, settings)?;
+    resolve_at(kind, &endpoint, secrets)
+}
+
+/// The connection to `endpoint` with that endpoint's own credential from `secrets`, whatever
+/// the settings say now: for a job bound to the server it was sent to. The plain-http rule is
+/// not applied again: it was when the endpoint was recorded, and a confirmation is never
+/// withdrawn. A credential that is gone is an `auth` error naming the server, never another
+/// server's credential.
+pub fn resolve_at(kind: ProviderKind, endpoint: &Endpoint, secrets: &dyn SecretStore) -> Result<ProviderConnection, Error> {
+    let secret = match endpoint.secret_account(kind) {
         None => None,
-        Some(account) => Some(secrets.get(&account)?.ok_or_else(|| missing_key(kind, &account))?),
+        Some(account) => Some(secrets.get(&account)?.ok_or_else(|| missing_key(kind, endpoint))?),
     };
-    Ok(ProviderConnection { kind, base, credentials: credentials(kind, settings, secret) })
+    Ok(ProviderConnection { kind, base: endpoint.base_url.clone(), credentials: credentials(kind, &endpoint.sign_in, secret) })
 }
 
 /// The connection for `kind` with a credential that is not saved yet (checking a key before
 /// it is kept).
 pub fn with_candidate(kind: ProviderKind, settings: &Settings, env: &EnvOverrides, secret: Secret) -> Result<ProviderConnection, Error> {
-    let base = base_url(kind, settings, env)?;
-    check_transport(&base, settings)?;
-    secret_account(kind, settings)?;
-    Ok(ProviderConnection { kind, base, credentials: credentials(kind, settings, Some(secret)) })
+    let endpoint = endpoint(kind, settings, env)?;
+    check_transport(&endpoint.base_url, settings)?;
+    Ok(ProviderConnection { kind, credentials: credentials(kind, &endpoint.sign_in, Some(secret)), base: endpoint.base_url })
 }
 
-fn credentials(kind: ProviderKind, settings: &Settings, secret: Option<Secret>) -> Credentials {
-    let server = &settings.servers.presenton_self;
-    match (kind, secret) {
-        (_, None) => Credentials::None,
-        (ProviderKind::Gamma | ProviderKind::Presenton, Some(s)) => Credentials::ApiKey(s),
-        (ProviderKind::PresentonSelf, Some(s)) => match server.auth {
-            SelfHostedAuthMode::Basic => Credentials::Basic { user: server.user.clone().unwrap_or_default().trim().to_owned(), password: s },
-            SelfHostedAuthMode::Bearer => Credentials::Bearer(s),
-            SelfHostedAuthMode::None => Credentials::None,
-        },
+fn credentials(kind: ProviderKind, sign_in: &SignIn, secret: Option<Secret>) -> Credentials {
+    match (kind, sign_in, secret) {
+        (_, _, None) => Credentials::None,
+        (ProviderKind::Gamma | ProviderKind::Presenton, _, Some(s)) => Credentials::ApiKey(s),
+        (ProviderKind::PresentonSelf, SignIn::None, Some(_)) => Credentials::None,
+        (ProviderKind::PresentonSelf, SignIn::Key, Some(s)) => Credentials::Bearer(s),
+        (ProviderKind::PresentonSelf, SignIn::Basic { user }, Some(s)) => Credentials::Basic { user: user.clone(), password: s },
     }
 }
 
-fn missing_key(kind: ProviderKind, account: &SecretAccount) -> Error {
-    let what = match account {
-        SecretAccount::PresentonSelfPassword { .. } => "password",
-        _ => "key",
+fn missing_key(kind: ProviderKind, endpoint: &Endpoint) -> Error {
+    let origin = endpoint.origin();
+    let message = match (&endpoint.sign_in, kind) {
+        (SignIn::Basic { user }, _) => {
+            format!("There is no password for {user} on your Presenton server at {origin}. Add it in Settings → Your own Presenton server.")
+        }
+        (_, ProviderKind::PresentonSelf) => format!("There is no key for your Presenton server at {origin}. Add it in Settings → Your own Presenton server."),
+        (_, _) if is_service_origin(kind, &origin) => {
+            format!("There is no key for {} yet. Add it in Settings → Services and keys.", kind.display_name())
+        }
+        (_, _) => format!(
+            "There is no {} key for {origin}. Keys are kept for one address each; add one for this address in Settings → Services and keys.",
+            kind.display_name()
+        ),
     };
-    Error::Auth {
-        message: format!("There is no {what} for {} yet. Add it in Settings → Services and keys.", kind.display_name()),
-        details: Details::default(),
-    }
+    Error::Auth { message, details: Details::default() }
 }
 
 fn field_error(field: &str, message: &str) -> Error {
@@ -192,13 +272,11 @@ mod tests {
     }
 
     #[test]
-    fn environment_beats_settings_beats_the_service_default() {
-        let mut settings = Settings::default();
+    fn hosted_services_are_at_their_own_address_unless_the_environment_says_otherwise() {
+        let settings = Settings::default();
         let none = EnvOverrides::default();
         assert_eq!(base_url(ProviderKind::Gamma, &settings, &none).unwrap().as_str(), "https://public-api.gamma.app/");
         assert_eq!(base_url(ProviderKind::Presenton, &settings, &none).unwrap().as_str(), "https://api.presenton.ai/");
-        settings.servers.gamma_base_url = Some("https://gamma-proxy.example/api".into());
-        assert_eq!(base_url(ProviderKind::Gamma, &settings, &none).unwrap().as_str(), "https://gamma-proxy.example/api");
         let env = EnvOverrides { gamma_base_url: Some("http://127.0.0.1:40001".into()), presenton_base_url: Some("http://127.0.0.1:40002".into()) };
         assert_eq!(base_url(ProviderKind::Gamma, &settings, &env).unwrap().port(), Some(40001));
         assert_eq!(base_url(ProviderKind::Presenton, &settings, &env).unwrap().port(), Some(40002));
@@ -206,9 +284,59 @@ mod tests {
 
         let bad = EnvOverrides { gamma_base_url: Some("gamma".into()), ..Default::default() };
         match base_url(ProviderKind::Gamma, &settings, &bad) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field.as_deref(), Some("servers.gamma_base_url")),
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field.as_deref(), Some(GAMMA_BASE_URL_ENV)),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn hosted_keys_are_bound_to_their_origin() {
+        let settings = Settings::default();
+        let own = secret_account(ProviderKind::Gamma, &settings, &EnvOverrides::default()).unwrap().unwrap();
+        assert_eq!(own, SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() });
+        assert_eq!(own.account_name(), "gamma-api-key", "the name earlier versions saved the key under");
+        let proxy = EnvOverrides { gamma_base_url: Some("https://gamma-proxy.example/api/".into()), presenton_base_url: Some("http://127.0.0.1:9".into()) };
+        let there = secret_account(ProviderKind::Gamma, &settings, &proxy).unwrap().unwrap();
+        assert_eq!(there.account_name(), "gamma-api-key:https://gamma-proxy.example");
+        let hosted = secret_account(ProviderKind::Presenton, &settings, &proxy).unwrap().unwrap();
+        assert_eq!(hosted.account_name(), "presenton-api-key:http://127.0.0.1:9");
+
+        // The real service's key is not sent to the address the environment names.
+        let store = store_with(&[(own, "sk-gamma-the-real-one")]);
+        let err = resolve(ProviderKind::Gamma, &settings, &store, &proxy).unwrap_err();
+        assert_eq!(err.kind(), "auth");
+        assert!(err.message().contains("https://gamma-proxy.example"), "{}", err.message());
+        assert!(resolve(ProviderKind::Gamma, &settings, &store, &EnvOverrides::default()).is_ok());
+    }
+
+    #[test]
+    fn a_recorded_endpoint_is_reached_with_its_own_credential_whatever_the_settings_say() {
+        let old = Endpoint { base_url: Url::parse("http://10.0.0.5:5001/").unwrap(), sign_in: SignIn::Basic { user: "ana".into() } };
+        let store = store_with(&[
+            (SecretAccount::PresentonSelfPassword { origin: "http://10.0.0.5:5001".into(), user: "ana".into() }, "old-password"),
+            (SecretAccount::PresentonSelfKey { origin: "https://new.example".into() }, "new-server-key"),
+        ]);
+        // Today the settings name another server, with another sign-in, and no plain-http
+        // confirmation (it was given when the job was made).
+        let c = resolve_at(ProviderKind::PresentonSelf, &old, &store).unwrap();
+        assert_eq!(c.base.as_str(), "http://10.0.0.5:5001/");
+        assert_eq!(c.credentials, Credentials::Basic { user: "ana".into(), password: Secret::new("old-password") });
+        assert_eq!(c.endpoint(), old);
+
+        let gone = Endpoint { base_url: Url::parse("http://10.0.0.7:5001/").unwrap(), sign_in: SignIn::Key };
+        let err = resolve_at(ProviderKind::PresentonSelf, &gone, &store).unwrap_err();
+        assert_eq!(err.kind(), "auth");
+        assert!(err.message().contains("http://10.0.0.7:5001"), "{}", err.message());
+    }
+
+    #[test]
+    fn endpoints_are_recorded_as_plain_json() {
+        let e = Endpoint { base_url: Url::parse("http://127.0.0.1:5001/sub/").unwrap(), sign_in: SignIn::Basic { user: "ana".into() } };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v, serde_json::json!({"base_url": "http://127.0.0.1:5001/sub/", "sign_in": "basic", "user": "ana"}));
+        assert_eq!(serde_json::from_value::<Endpoint>(v).unwrap(), e);
+        let key = serde_json::json!({"base_url": "https://public-api.gamma.app/", "sign_in": "key"});
+        assert_eq!(serde_json::from_value::<Endpoint>(key).unwrap().sign_in, SignIn::Key);
     }
 
     #[test]
@@ -243,6 +371,8 @@ mod tests {
     #[test]
     fn self_hosted_accounts_follow_the_auth_mode_and_server() {
         let mut settings = Settings::default();
+        let env = EnvOverrides::default();
+        let secret_account = |kind, settings: &Settings| super::secret_account(kind, settings, &env);
         assert_eq!(secret_account(ProviderKind::PresentonSelf, &settings).unwrap(), None);
         settings.servers.presenton_self.base_url = "http://LocalHost:5001/sub/".into();
         settings.servers.presenton_self.auth = SelfHostedAuthMode::Bearer;
@@ -257,7 +387,10 @@ mod tests {
             secret_account(ProviderKind::PresentonSelf, &settings).unwrap(),
             Some(SecretAccount::PresentonSelfPassword { origin: "http://localhost:5001".into(), user: "admin".into() })
         );
-        assert_eq!(secret_account(ProviderKind::Gamma, &settings).unwrap(), Some(SecretAccount::GammaApiKey));
+        assert_eq!(
+            secret_account(ProviderKind::Gamma, &settings).unwrap(),
+            Some(SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() })
+        );
     }
 
     #[test]
@@ -266,7 +399,7 @@ mod tests {
         let env = EnvOverrides::default();
         let origin = "http://localhost:5001".to_string();
         let store = store_with(&[
-            (SecretAccount::GammaApiKey, "sk-gamma-one"),
+            (SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() }, "sk-gamma-one"),
             (SecretAccount::PresentonSelfPassword { origin: origin.clone(), user: "admin".into() }, "pw-123456"),
             (SecretAccount::PresentonSelfKey { origin }, "bearer-token"),
         ]);

@@ -25,6 +25,14 @@ impl Details {
     }
 }
 
+/// Where a [`Error::Timeout`] happened: before anything was sent, or while waiting for the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeoutPhase {
+    Connect,
+    Read,
+}
+
 macro_rules! error_enum {
     ($( $(#[$doc:meta])* $variant:ident => $kind:literal { $($field:ident : $ty:ty),* } ),* $(,)?) => {
         #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -85,14 +93,25 @@ error_enum! {
     Server => "server" {},
     /// The service accepted the job but could not make the deck.
     ProviderFailed => "provider_failed" {},
-    /// The service could not be reached (DNS, connection refused, reset, TLS).
+    /// The connection broke, or failed in a way none of the kinds below names.
     Network => "network" {},
-    /// The service took too long to answer.
-    Timeout => "timeout" {},
+    /// The server's name could not be found (DNS): a mistyped address, or no internet.
+    NameNotFound => "name_not_found" {},
+    /// Nothing answers at the address: the server is not started (or a firewall refuses).
+    ConnectionRefused => "connection_refused" {},
+    /// No secure (https) connection could be set up: most often a certificate this computer
+    /// does not trust, such as a self-hosted server's self-signed one.
+    Tls => "tls" {},
+    /// The service took too long: to accept the connection (`connect`, nothing was sent), or
+    /// to answer (`read`); none when the service itself said it timed out.
+    Timeout => "timeout" { phase: Option<TimeoutPhase> },
     /// A submit may have reached the service but we do not know: the person decides.
     SubmitUncertain => "submit_uncertain" {},
     /// The download link had expired and no fresh one could be had.
     ExpiredLink => "expired_link" {},
+    /// The service made the deck, but offers no way to fetch its file (its routes to look the
+    /// deck up or export it again are missing): the message says where to get it.
+    FileUnavailable => "file_unavailable" {},
     /// What arrived is not the file asked for (an HTML error page, a truncated ZIP, …).
     BadFile => "bad_file" {},
     /// The file could not be written (disk full, folder not writable, …).
@@ -114,12 +133,18 @@ error_enum! {
 
 impl Error {
     /// Network trouble, 429 and 5xx: worth trying again later for reads (status polls,
-    /// downloads). Never used to decide whether a submit may be repeated; see
-    /// `providers::Delivery` for that.
+    /// downloads), and for a submit that certainly never left (see `providers::Delivery`,
+    /// which alone says whether it may have). A certificate problem is not: it stays until
+    /// the person or the server's owner changes something.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Error::RateLimited { .. } | Error::Server { .. } | Error::Network { .. } | Error::Timeout { .. }
+            Error::RateLimited { .. }
+                | Error::Server { .. }
+                | Error::Network { .. }
+                | Error::NameNotFound { .. }
+                | Error::ConnectionRefused { .. }
+                | Error::Timeout { .. }
         )
     }
 
@@ -207,5 +232,12 @@ mod tests {
         assert!(Error::Network { message: String::new(), details: Details::default() }.is_transient());
         assert!(!Error::Auth { message: String::new(), details: Details::default() }.is_transient());
         assert!(!Error::SubmitUncertain { message: String::new(), details: Details::default() }.is_transient());
+        assert!(Error::ConnectionRefused { message: String::new(), details: Details::default() }.is_transient());
+        assert!(!Error::Tls { message: String::new(), details: Details::default() }.is_transient());
+        let t = Error::Timeout { message: String::new(), phase: Some(TimeoutPhase::Connect), details: Details::default() };
+        assert_eq!(serde_json::to_value(&t).unwrap()["phase"], "connect");
+        // Records written before phases existed still read.
+        let old: Error = serde_json::from_str(r#"{"kind":"timeout","message":"Slow."}"#).unwrap();
+        assert_eq!(old, Error::Timeout { message: "Slow.".into(), phase: None, details: Details::default() });
     }
 }

@@ -15,14 +15,14 @@ const PASSWORD_LEN: std::ops::RangeInclusive<usize> = 6..=256;
 /// trailing line break from pasting, because spaces may be part of it), or why it cannot be.
 pub fn check(account: &SecretAccount, pasted: &Secret) -> Result<Secret, Error> {
     match account {
-        SecretAccount::GammaApiKey => {
+        SecretAccount::GammaApiKey { .. } => {
             let key = token(pasted.expose(), "Gamma")?;
             if key.starts_with(PRESENTON_PREFIX) {
                 return Err(bad("This looks like a Presenton key. Paste the API key from gamma.app → Settings → API keys."));
             }
             Ok(Secret::new(key))
         }
-        SecretAccount::PresentonApiKey => {
+        SecretAccount::PresentonApiKey { .. } => {
             let key = token(pasted.expose(), "Presenton")?;
             if !key.starts_with(PRESENTON_PREFIX) || key.len() < PRESENTON_PREFIX.len() + MIN_TOKEN_LEN {
                 return Err(bad("Presenton keys start with sk-presenton-. Copy the whole key from presenton.ai → API keys."));
@@ -98,14 +98,14 @@ mod tests {
 
     #[test]
     fn keys_are_trimmed() {
-        assert_eq!(ok(&SecretAccount::GammaApiKey, "  sk-gamma-abcDEF123456\n"), "sk-gamma-abcDEF123456");
-        assert_eq!(ok(&SecretAccount::PresentonApiKey, "\tsk-presenton-0123456789abcdef "), "sk-presenton-0123456789abcdef");
+        assert_eq!(ok(&SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() }, "  sk-gamma-abcDEF123456\n"), "sk-gamma-abcDEF123456");
+        assert_eq!(ok(&SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() }, "\tsk-presenton-0123456789abcdef "), "sk-presenton-0123456789abcdef");
         assert_eq!(ok(&self_key(), " eyJhbGciOiJIUzI1NiJ9.e30.sig "), "eyJhbGciOiJIUzI1NiJ9.e30.sig");
     }
 
     #[test]
     fn gamma_keys_are_opaque_but_whole() {
-        let g = SecretAccount::GammaApiKey;
+        let g = SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() };
         assert_eq!(ok(&g, "gma_opaque_format_4242"), "gma_opaque_format_4242");
         assert!(refused(&g, "   ").contains("empty"));
         assert!(refused(&g, "sk-gamma-abc def123").contains("space"));
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn presenton_hosted_keys_have_their_prefix() {
-        let p = SecretAccount::PresentonApiKey;
+        let p = SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() };
         assert!(refused(&p, "sk-gamma-abcdef123456").contains("sk-presenton-"));
         assert!(refused(&p, "sk-presenton-").contains("sk-presenton-"));
         assert!(refused(&p, "sk-presenton-abc").contains("sk-presenton-"));

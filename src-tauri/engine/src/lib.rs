@@ -6,6 +6,7 @@
 //! an [`EventSink`].
 
 pub mod activity_log;
+pub mod atomic_file;
 pub mod connection;
 pub mod error;
 pub mod events;
@@ -18,7 +19,7 @@ pub mod secrets;
 pub mod settings;
 pub mod source_text;
 
-pub use error::{Details, Error};
+pub use error::{Details, Error, TimeoutPhase};
 pub use events::{EngineEvent, EventSink};
 pub use secret::Secret;
 pub use secrets::{SecretAccount, SecretStore};

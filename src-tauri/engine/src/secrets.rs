@@ -1,13 +1,17 @@
 //! Where credentials are kept. The app and the CLI implement this over the OS keychain
 //! (`deckhand-keychain`); tests use an in-memory map.
 
+use crate::providers::ProviderKind;
 use crate::{Error, Secret};
 
-/// Which credential: one account name per provider and, for self-hosted servers, per server.
+/// Which credential: one account per service and origin (`scheme://host:port`), so a key is
+/// only ever found for the server it was saved for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecretAccount {
-    GammaApiKey,
-    PresentonApiKey,
+    /// Gamma's API key for the API at `origin`: its own, or where `DECKHAND_GAMMA_BASE_URL` points.
+    GammaApiKey { origin: String },
+    /// Hosted Presenton's API key for the API at `origin`.
+    PresentonApiKey { origin: String },
     /// Bearer key of a self-hosted Presenton server, by its origin (`http://host:port`).
     PresentonSelfKey { origin: String },
     /// Basic-auth password of a self-hosted Presenton server, by origin and user name.
@@ -16,11 +20,18 @@ pub enum SecretAccount {
 
 impl SecretAccount {
     /// The keychain's account name; stable, because keys saved by one version must be found by
-    /// the next.
+    /// the next. A hosted service's own origin keeps the name versions before origins used.
     pub fn account_name(&self) -> String {
+        let hosted = |name: &str, kind, origin: &str| {
+            if crate::connection::is_service_origin(kind, origin) {
+                name.to_string()
+            } else {
+                format!("{name}:{origin}")
+            }
+        };
         match self {
-            SecretAccount::GammaApiKey => "gamma-api-key".into(),
-            SecretAccount::PresentonApiKey => "presenton-api-key".into(),
+            SecretAccount::GammaApiKey { origin } => hosted("gamma-api-key", ProviderKind::Gamma, origin),
+            SecretAccount::PresentonApiKey { origin } => hosted("presenton-api-key", ProviderKind::Presenton, origin),
             SecretAccount::PresentonSelfKey { origin } => format!("presenton-self-key:{origin}"),
             SecretAccount::PresentonSelfPassword { origin, user } => format!("presenton-self-password:{user}@{origin}"),
         }

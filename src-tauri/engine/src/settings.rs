@@ -13,6 +13,17 @@ use url::Url;
 use crate::providers::{ExportFormat, ProviderKind};
 use crate::Error;
 
+/// The settings file's name in the data folder (the app writes it; the CLI only reads it).
+pub const FILE_NAME: &str = "settings.json";
+
+/// The settings file in `data_dir`, read-only: `None` when there is none (nothing set up in
+/// the app yet). What cannot be used is reset to defaults, as the app does, but nothing is
+/// written; the problem is returned for the caller to mention.
+pub fn read_file(data_dir: &std::path::Path) -> Option<Loaded> {
+    let bytes = std::fs::read(data_dir.join(FILE_NAME)).ok()?;
+    Some(load(&bytes))
+}
+
 /// The version written today. Files without one are the pre-release shape (version 0).
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -130,15 +141,16 @@ pub enum Appearance {
     Dark,
 }
 
+/// Where the services are. Gamma and hosted Presenton have no address here: they are always
+/// their own public APIs, unless `DECKHAND_GAMMA_BASE_URL` / `DECKHAND_PRESENTON_BASE_URL` say
+/// otherwise (see `connection`), so the page can never point a saved key somewhere else.
+/// (Earlier versions had `gamma_base_url` and `presenton_base_url` here; they are ignored.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Servers {
-    /// `None`: Gamma's public API.
-    pub gamma_base_url: Option<String>,
-    /// `None`: Presenton's hosted API.
-    pub presenton_base_url: Option<String>,
     pub presenton_self: SelfHostedServer,
-    /// Origins (`http://host:port`) the person allowed over plain http.
+    /// Origins (`http://host:port`) the person allowed over plain http, each in a native
+    /// dialog (never from the page: see [`Settings::with_changes_from_page`]).
     pub insecure_confirmed: Vec<String>,
 }
 
@@ -271,8 +283,8 @@ fn migrate_v0(old: Map<String, Value>) -> Map<String, Value> {
         Some("dark") => Appearance::Dark,
         _ => Appearance::System,
     };
-    settings.servers.gamma_base_url = s("gammaUrl");
-    settings.servers.presenton_base_url = s("presentonUrl");
+    // `gammaUrl` and `presentonUrl` are not carried over: hosted services are reached at their
+    // own addresses only (or where the environment says).
     if let Some(url) = s("selfHostedUrl") {
         // A server address in the old file means the person used one.
         settings.servers.presenton_self.enabled = true;
@@ -305,8 +317,6 @@ impl Settings {
         for (field, _) in self.problems() {
             match field.as_str() {
                 "save_folder" => self.save_folder = None,
-                "servers.gamma_base_url" => self.servers.gamma_base_url = None,
-                "servers.presenton_base_url" => self.servers.presenton_base_url = None,
                 "servers.presenton_self.base_url" => self.servers.presenton_self = defaults.servers.presenton_self.clone(),
                 "servers.presenton_self.user" => self.servers.presenton_self.auth = SelfHostedAuthMode::None,
                 "servers.insecure_confirmed" => self.servers.insecure_confirmed.retain(|o| normalized_origin(o).is_some()),
@@ -344,16 +354,8 @@ impl Settings {
                 out.push(("save_folder".into(), "Choose a folder with the folder picker (a full path).".into()));
             }
         }
-        for (field, url) in [
-            ("servers.gamma_base_url", self.servers.gamma_base_url.as_deref()),
-            ("servers.presenton_base_url", self.servers.presenton_base_url.as_deref()),
-            ("servers.presenton_self.base_url", Some(self.servers.presenton_self.base_url.as_str())),
-        ] {
-            if let Some(url) = url {
-                if parse_base_url(url).is_err() {
-                    out.push((field.into(), "Enter the whole address, starting with http:// or https://.".into()));
-                }
-            }
+        if parse_base_url(&self.servers.presenton_self.base_url).is_err() {
+            out.push(("servers.presenton_self.base_url".into(), "Enter the whole address, starting with http:// or https://.".into()));
         }
         let server = &self.servers.presenton_self;
         if server.auth == SelfHostedAuthMode::Basic && !matches!(server.user.as_deref(), Some(u) if !u.trim().is_empty()) {
@@ -367,6 +369,20 @@ impl Settings {
 }
 
 impl Settings {
+    /// The settings after the page asked to save `asked`. The page is not trusted with what
+    /// decides where keys and files go, so two fields are taken from `self` (the settings in
+    /// use) whatever it sends: the plain-http servers the person confirmed (only a native
+    /// dialog adds one), and the save folder, which only the folder picker sets; the page may
+    /// only go back to the default folder.
+    pub fn with_changes_from_page(&self, asked: Settings) -> Settings {
+        let mut next = asked;
+        next.servers.insecure_confirmed = self.servers.insecure_confirmed.clone();
+        if next.save_folder.is_some() {
+            next.save_folder = self.save_folder.clone();
+        }
+        next
+    }
+
     /// Where finished decks go: the chosen folder, else `Deckhand` in the person's Documents.
     pub fn effective_save_folder(&self, documents: &std::path::Path) -> std::path::PathBuf {
         match &self.save_folder {
@@ -437,8 +453,7 @@ mod tests {
         assert_eq!(v["defaults"], json!({"gamma": {}, "presenton": {}, "presenton-self": {}}));
         assert_eq!(
             v["servers"],
-            json!({"gamma_base_url": null, "presenton_base_url": null,
-                   "presenton_self": {"enabled": false, "base_url": "http://localhost:5001", "auth": "none", "user": null},
+            json!({"presenton_self": {"enabled": false, "base_url": "http://localhost:5001", "auth": "none", "user": null},
                    "insecure_confirmed": []})
         );
         assert!(Settings::default().validate().is_ok());
@@ -480,19 +495,19 @@ mod tests {
         let mut v = serde_json::to_value(Settings::default()).unwrap();
         v["concurrency"]["gamma"] = json!(40);
         v["concurrency"]["presenton-self"] = json!(0);
-        v["servers"]["gamma_base_url"] = json!("not a url");
+        v["servers"]["gamma_base_url"] = json!("https://gamma-proxy.example"); // from an earlier version: ignored
         v["servers"]["presenton_self"] = json!({"base_url": "ftp://x", "auth": "basic", "user": "admin"});
         v["appearance"] = json!("dark");
         let loaded = load(&serde_json::to_vec(&v).unwrap());
         let s = &loaded.settings;
         assert_eq!(s.concurrency, Concurrency { gamma: 8, presenton: 2, presenton_self: 1 });
-        assert_eq!(s.servers.gamma_base_url, None);
+        assert!(!serde_json::to_string(s).unwrap().contains("gamma-proxy"), "a hosted address is never read from the file");
         assert_eq!(s.servers.presenton_self, SelfHostedServer::default());
         assert_eq!(s.appearance, Appearance::Dark, "valid fields are kept");
         let Some(LoadProblem::Repaired { fields }) = &loaded.problem else { panic!("{:?}", loaded.problem) };
         assert_eq!(
             fields,
-            &["concurrency.gamma", "concurrency.presenton-self", "servers.gamma_base_url", "servers.presenton_self.base_url"]
+            &["concurrency.gamma", "concurrency.presenton-self", "servers.presenton_self.base_url"]
         );
         assert!(s.validate().is_ok());
     }
@@ -511,7 +526,7 @@ mod tests {
         assert_eq!(s.concurrency, Concurrency { gamma: 3, presenton: 3, presenton_self: 3 });
         assert_eq!(s.appearance, Appearance::Light);
         assert!(!s.notifications);
-        assert_eq!(s.servers.presenton_base_url.as_deref(), Some("https://eu.presenton.example"));
+        assert!(!serde_json::to_string(&s).unwrap().contains("eu.presenton.example"), "hosted addresses are not carried over");
         assert_eq!(
             s.servers.presenton_self,
             SelfHostedServer {
@@ -551,7 +566,7 @@ mod tests {
         let cases: Vec<(Edit, &str)> = vec![
             (|s| s.concurrency.presenton = 9, "concurrency.presenton"),
             (|s| s.concurrency.gamma = 0, "concurrency.gamma"),
-            (|s| s.servers.presenton_base_url = Some("api.presenton.ai".into()), "servers.presenton_base_url"),
+            (|s| s.servers.presenton_self.base_url = "api.presenton.ai".into(), "servers.presenton_self.base_url"),
             (|s| s.servers.presenton_self.base_url = "http://admin:pw@host:5001".into(), "servers.presenton_self.base_url"),
             (|s| s.servers.presenton_self.auth = SelfHostedAuthMode::Basic, "servers.presenton_self.user"),
             (|s| s.save_folder = Some("relative/dir".into()), "save_folder"),
@@ -570,8 +585,28 @@ mod tests {
             }
         }
         let mut ok = Settings { concurrency: Concurrency { gamma: 1, presenton: 8, presenton_self: 4 }, ..Settings::default() };
-        ok.servers.gamma_base_url = Some("http://127.0.0.1:8080/prefix".into());
+        ok.servers.presenton_self.base_url = "http://127.0.0.1:8080/prefix".into();
         assert!(ok.validate().is_ok());
+    }
+
+    #[test]
+    fn the_page_cannot_confirm_plain_http_or_choose_the_save_folder() {
+        let mut current = Settings { save_folder: Some("/home/ana/Decks".into()), ..Settings::default() };
+        current.servers.insecure_confirmed = vec!["http://10.0.0.5:5001".into()];
+        let mut asked = current.clone();
+        asked.notifications = false;
+        asked.servers.presenton_self.base_url = "https://slides.example".into();
+        asked.servers.insecure_confirmed = vec!["http://evil.example".into(), "http://10.0.0.6:80".into()];
+        asked.save_folder = Some("/home/ana/.config/autostart".into());
+        let next = current.with_changes_from_page(asked);
+        assert!(!next.notifications, "ordinary settings are the page's to change");
+        assert_eq!(next.servers.presenton_self.base_url, "https://slides.example", "typed by the person in the page");
+        assert_eq!(next.servers.insecure_confirmed, current.servers.insecure_confirmed);
+        assert_eq!(next.save_folder, current.save_folder);
+        let reset = current.with_changes_from_page(Settings { save_folder: None, ..current.clone() });
+        assert_eq!(reset.save_folder, None, "going back to the default folder is allowed");
+        let none = Settings::default().with_changes_from_page(Settings { save_folder: Some("/etc".into()), ..Settings::default() });
+        assert_eq!(none.save_folder, None);
     }
 
     #[test]

@@ -7,12 +7,16 @@
 //! 50 MB, damaged or password-protected documents, PDFs with no text. The readers never
 //! panic on any bytes: each runs under `catch_unwind` (the PDF crate is known to panic on
 //! damaged files), and every panic becomes the "could not read" answer for its format.
+//! PDF and Word files are parsed in a child process with a deadline and a memory limit
+//! ([`isolation`]): a stack overflow, an allocation failure or an endless loop in a parser
+//! ends that process, not the app.
 //!
 //! No truncation: all the text is returned, with its length in `chars`, and the provider's
 //! own validation refuses what is too long for it (Gamma: 400 000 characters), since only it
 //! knows its limit and can say by how much to shorten.
 
 mod docx;
+pub mod isolation;
 mod pdf;
 mod plain;
 mod tidy;
@@ -21,9 +25,10 @@ use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+pub use isolation::{run_child_if_asked, Isolation};
 
 /// The request field these errors point at, for the UI to highlight.
 pub const SOURCE_FIELD: &str = "source_files";
@@ -35,7 +40,7 @@ pub const MAX_SOURCE_BYTES: u64 = 50 * 1024 * 1024;
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "docx", "pdf"];
 
 /// The text of one source file, ready to send as Gamma's `inputText`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceText {
     /// The file's name (no folder), to show next to the text.
     pub name: String,
@@ -65,21 +70,41 @@ impl Format {
     }
 }
 
-/// Reads the file at `path` and returns its text. Blocking, and a long PDF takes seconds:
-/// call it from `tokio::task::spawn_blocking`.
+/// Reads the file at `path` and returns its text; PDF and Word files are parsed in a child
+/// process of this program (see [`isolation`]). Blocking, and a long PDF takes seconds: call
+/// it from `tokio::task::spawn_blocking`.
 pub fn read_source_file(path: &Path) -> Result<SourceText, Error> {
+    read_source_file_with(path, &Isolation::this_program()?)
+}
+
+/// [`read_source_file`] with the reader program and limits given (tests point it at a
+/// built binary and shorten the deadline).
+pub fn read_source_file_with(path: &Path, isolation: &Isolation) -> Result<SourceText, Error> {
+    read_checked(path, |name, format, bytes| match format {
+        // Plain text is only decoded: nothing there can recurse or loop.
+        Format::Plain => source_text_from_bytes(name, &bytes),
+        Format::Docx | Format::Pdf => isolation.read(name, bytes),
+    })
+}
+
+/// Everything up to the parse, in this process: the name, the format, the size, the bytes.
+fn read_checked(path: &Path, parse: impl FnOnce(&str, Format, Vec<u8>) -> Result<SourceText, Error>) -> Result<SourceText, Error> {
     let name = match path.file_name() {
         Some(n) => n.to_string_lossy().into_owned(),
         None => path.to_string_lossy().into_owned(),
     };
     // The format first: a wrong type is answered without touching the disk.
-    Format::from_name(&name).ok_or_else(|| unsupported(&name))?;
+    let format = Format::from_name(&name).ok_or_else(|| unsupported(&name))?;
     let bytes = read_bounded(path, &name)?;
-    source_text_from_bytes(&name, &bytes)
+    if bytes.is_empty() {
+        return Err(empty(&name));
+    }
+    parse(&name, format, bytes)
 }
 
-/// The text of a file already in memory (a drop, a test); `name` gives the format.
-pub fn source_text_from_bytes(name: &str, bytes: &[u8]) -> Result<SourceText, Error> {
+/// The text of a file already in memory, parsed in this process: only the reader child
+/// ([`isolation`]) and tests call it. `name` gives the format.
+pub(crate) fn source_text_from_bytes(name: &str, bytes: &[u8]) -> Result<SourceText, Error> {
     let format = Format::from_name(name).ok_or_else(|| unsupported(name))?;
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
         return Err(too_large(name, bytes.len() as u64));

@@ -94,7 +94,7 @@ async fn submit_retries_stop_after_the_configured_number() {
 #[tokio::test(start_paused = true)]
 async fn an_uncertain_submit_needs_the_person_and_is_never_repeated() {
     let h = harness(|_| {});
-    let timeout = Error::Timeout { message: "Gamma did not answer in time.".into(), details: Default::default() };
+    let timeout = Error::Timeout { message: "Gamma did not answer in time.".into(), phase: None, details: Default::default() };
     h.fake.script(|s| s.submits.push_back(SubmitStep::Fail(Delivery::Uncertain, timeout)));
     let job = h.submit("unsure").await;
     let done = h.wait(&job.id).await;

@@ -27,7 +27,7 @@ fn stores_reads_back_and_deletes_through_secret_service() {
         return;
     }
     let kc = Keychain::open("app.deckhand.test").unwrap();
-    let account = SecretAccount::GammaApiKey;
+    let account = SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() };
     let key = Secret::new(format!("sk-gamma-keychain-test-{}", std::process::id()));
     kc.set(&account, &key).unwrap();
     assert_eq!(kc.get(&account).unwrap().as_ref().map(Secret::expose), Some(key.expose()));
@@ -54,7 +54,7 @@ fn the_secret_is_visible_to_other_secret_service_clients() {
     // Proof it went to the real Secret Service and not a process-local store: look it up with
     // secret-tool when it is installed, or through a fresh process otherwise.
     let kc = Keychain::open("app.deckhand.test").unwrap();
-    let account = SecretAccount::PresentonApiKey;
+    let account = SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() };
     kc.set(&account, &Secret::new("sk-presenton-visible")).unwrap();
     let exe = std::env::current_exe().unwrap();
     let out = std::process::Command::new(exe)
@@ -72,5 +72,5 @@ fn the_secret_is_visible_to_other_secret_service_clients() {
 fn read_back_in_child() {
     let expect = std::env::var("DECKHAND_CHILD_EXPECT").unwrap();
     let kc = Keychain::open("app.deckhand.test").unwrap();
-    assert_eq!(kc.get(&SecretAccount::PresentonApiKey).unwrap().unwrap().expose(), expect);
+    assert_eq!(kc.get(&SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() }).unwrap().unwrap().expose(), expect);
 }

@@ -5,7 +5,7 @@ use deckhand_engine::Error;
 use tauri::State;
 
 use crate::choices_cache::ChoicesCache;
-use crate::jobs::provider_for;
+use crate::providers::provider_for;
 use crate::keys::parse_provider;
 use crate::state::AppState;
 

@@ -1,15 +1,21 @@
 //! Files and links: open a finished deck, show it in its folder, open the service's editor,
-//! read a source file's text, and pick folders and files.
+//! read a chosen file's text, and pick folders and files in the system's pickers. The page
+//! never names a path: files come as tokens (`chosen_files.rs`), the save folder from the
+//! folder picker.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use deckhand_engine::settings::Settings;
 use deckhand_engine::source_text::{self, SourceText};
-use deckhand_engine::{Error, Details};
+use deckhand_engine::{Details, Error};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
+use crate::chosen_files::{ChosenFile, ChosenFiles};
+use crate::dialogs::Dialogs;
 use crate::jobs::Jobs;
+use crate::state::AppState;
 
 fn finished_file(jobs: &Jobs, id: &str) -> Result<PathBuf, Error> {
     let file = jobs.current()?.job(id).and_then(|j| j.file);
@@ -62,29 +68,31 @@ fn open_web_link<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), Error>
     app.opener().open_url(parsed.as_str(), None::<&str>).map_err(opener_error)
 }
 
-/// The text of a .txt, .md, .docx or .pdf file, read on this computer (for Gamma, which
+/// The text of a chosen .txt, .md, .docx or .pdf file, read on this computer (for Gamma, which
 /// takes text). A long PDF takes seconds, so it runs off the async threads.
 #[tauri::command]
-pub async fn read_source_file(path: String) -> Result<SourceText, Error> {
-    tokio::task::spawn_blocking(move || source_text::read_source_file(std::path::Path::new(&path)))
+pub async fn read_source_file(chosen: State<'_, ChosenFiles>, token: String) -> Result<SourceText, Error> {
+    let path = chosen.path(&token)?;
+    tokio::task::spawn_blocking(move || source_text::read_source_file(&path))
         .await
         .map_err(|_| Error::internal("Reading the file stopped unexpectedly."))?
 }
 
+/// The system's folder picker; the folder the person picks becomes the save folder at once.
+/// `None` when the picker was closed.
 #[tauri::command]
-pub async fn pick_out_dir<R: Runtime>(app: AppHandle<R>) -> Option<String> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().pick_folder(move |p| {
-        let _ = tx.send(p.map(|p| p.to_string()));
-    });
-    rx.await.ok().flatten()
+pub async fn pick_out_dir(state: State<'_, AppState>, dialogs: State<'_, Arc<dyn Dialogs>>) -> Result<Option<Settings>, Error> {
+    let Some(folder) = dialogs.pick_folder().await else { return Ok(None) };
+    let folder = folder.to_string_lossy().into_owned();
+    state.update_settings(|s| {
+        s.save_folder = Some(folder);
+        Ok(true)
+    })
+    .map(Some)
 }
 
+/// The system's file picker; the page gets a token and the file's name, never its path.
 #[tauri::command]
-pub async fn pick_source_file<R: Runtime>(app: AppHandle<R>) -> Option<String> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().add_filter("Notes", &["txt", "md", "docx", "pdf"]).pick_file(move |p| {
-        let _ = tx.send(p.map(|p| p.to_string()));
-    });
-    rx.await.ok().flatten()
+pub async fn pick_source_file(dialogs: State<'_, Arc<dyn Dialogs>>, chosen: State<'_, ChosenFiles>) -> Result<Option<ChosenFile>, Error> {
+    Ok(dialogs.pick_file().await.map(|path| chosen.remember(path)))
 }

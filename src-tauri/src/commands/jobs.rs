@@ -1,6 +1,5 @@
 //! Decks: submit, list, and the controls a presenter has over each one.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use deckhand_engine::jobs::Job;
@@ -9,27 +8,34 @@ use deckhand_engine::Error;
 use serde::Serialize;
 use tauri::State;
 
-use crate::jobs::{provider_for, Jobs};
+use crate::chosen_files::ChosenFiles;
+use crate::jobs::Jobs;
 use crate::keys::parse_provider;
+use crate::providers::provider_for;
 use crate::state::AppState;
 
 /// Checked by the service's own rules before anything is sent; rejects with `invalid_input`
-/// naming the field.
+/// naming the field. `source_files` are the tokens of chosen files.
 #[tauri::command(async)]
-pub fn validate_request(state: State<'_, AppState>, provider: String, request: DeckRequest) -> Result<(), Error> {
-    provider_for(&state, parse_provider(&provider)?)?.validate(&request)
+pub fn validate_request(state: State<'_, AppState>, chosen: State<'_, ChosenFiles>, provider: String, mut request: DeckRequest) -> Result<(), Error> {
+    let kind = parse_provider(&provider)?;
+    chosen.resolve_request(&mut request)?;
+    provider_for(&state, kind)?.validate(&request)
 }
 
+/// Sends a deck to the service of today's settings. `source_files` are the tokens of files
+/// the person chose; the file goes to the save folder from Settings (or the default).
 #[tauri::command]
 pub async fn submit_deck(
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
+    chosen: State<'_, ChosenFiles>,
     provider: String,
-    request: DeckRequest,
-    out_dir: Option<String>,
+    mut request: DeckRequest,
 ) -> Result<Job, Error> {
     let kind = parse_provider(&provider)?;
-    let out = out_dir.filter(|d| !d.trim().is_empty()).map(PathBuf::from).unwrap_or_else(|| state.save_folder());
+    chosen.resolve_request(&mut request)?;
+    let out = state.save_folder();
     // The default folder (Documents/Deckhand) may not exist yet; a chosen one should.
     std::fs::create_dir_all(&out).map_err(|e| Error::disk(format!("Deckhand could not create the folder {}: {e}", out.display())))?;
     jobs.engine().await?.submit(kind, request, out).await

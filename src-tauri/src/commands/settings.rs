@@ -1,12 +1,15 @@
-//! Settings: read (with the notice of a reset file), save whole, and remember a plain-http
-//! server the person confirmed.
+//! Settings: read (with the notice of a reset file), save what the page may change, and ask
+//! the person, in a native dialog, before a server is used over plain http.
+
+use std::sync::Arc;
 
 use deckhand_engine::connection;
-use deckhand_engine::settings::Settings;
+use deckhand_engine::settings::{parse_base_url, Settings};
 use deckhand_engine::Error;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::dialogs::{Dialogs, Question};
 use crate::jobs::Jobs;
 use crate::state::AppState;
 
@@ -22,10 +25,11 @@ pub fn get_settings(state: State<'_, AppState>) -> SettingsView {
     SettingsView { settings: state.settings.get(), notice: state.settings.notice() }
 }
 
-/// Saves the whole settings; "decks at once" applies to the running engine at once.
+/// Saves the settings the page may change (not the confirmed plain-http servers, not the save
+/// folder); "decks at once" applies to the running engine at once.
 #[tauri::command(async)]
 pub fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, settings: Settings) -> Result<Settings, Error> {
-    let saved = state.settings.save(settings)?;
+    let saved = state.save_settings_from_page(settings)?;
     // Absent in tests that build the app without an engine.
     if let Some(jobs) = app.try_state::<Jobs>() {
         jobs.apply_concurrency(&saved);
@@ -33,7 +37,23 @@ pub fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, 
     Ok(saved)
 }
 
-#[tauri::command(async)]
-pub fn confirm_insecure_server(state: State<'_, AppState>, base_url: String) -> Result<Settings, Error> {
-    state.settings.update(|s| connection::confirm_insecure(s, &base_url))
+#[derive(Debug, Serialize)]
+pub struct InsecureAnswer {
+    /// The person said yes (or the address needs no confirmation).
+    pub confirmed: bool,
+    pub settings: Settings,
+}
+
+/// Asks the person in a native dialog whether `base_url`'s server may be used over plain
+/// http; their yes is remembered for its origin. The page can ask, only the person can answer.
+#[tauri::command]
+pub async fn confirm_insecure_server(state: State<'_, AppState>, dialogs: State<'_, Arc<dyn Dialogs>>, base_url: String) -> Result<InsecureAnswer, Error> {
+    let url = parse_base_url(&base_url)?;
+    let current = state.settings.get();
+    if !connection::needs_confirmation(&url, &current) {
+        return Ok(InsecureAnswer { confirmed: true, settings: current });
+    }
+    let confirmed = dialogs.confirm(&Question::plain_http(&url.origin().ascii_serialization())).await;
+    let settings = if confirmed { state.update_settings(|s| connection::confirm_insecure(s, &base_url))? } else { current };
+    Ok(InsecureAnswer { confirmed, settings })
 }

@@ -1,5 +1,6 @@
 //! A provider that answers `test_connection` like a service that knows one good credential, and
-//! records what it was built with. Nothing else is used by the key and settings flows.
+//! records what it was built with. It accepts every request as valid and never reaches a
+//! service: the key, settings and hostile-argument flows need nothing more.
 
 use std::sync::{Arc, Mutex};
 
@@ -44,13 +45,17 @@ impl FakeServices {
         let me = self.clone();
         Arc::new(move |conn: &ProviderConnection| {
             me.built.lock().unwrap().push(conn.clone());
-            let answer = me.answers.lock().unwrap().iter().find(|(k, _)| *k == conn.kind).map(|(_, a)| a.clone());
-            let answer = answer.unwrap_or(Answer::Fail(Error::Network {
-                message: "The service could not be reached. Check your internet connection and try again.".into(),
-                details: Details::default(),
-            }));
-            Ok(Arc::new(FakeProvider { kind: conn.kind, credentials: conn.credentials.clone(), answer }) as Arc<dyn Provider>)
+            Ok(Arc::new(FakeProvider { kind: conn.kind, credentials: conn.credentials.clone(), services: me.clone() }) as Arc<dyn Provider>)
         })
+    }
+
+    /// What the service answers now (providers are reused, so they ask at each call).
+    fn answer_for(&self, kind: ProviderKind) -> Answer {
+        let answer = self.answers.lock().unwrap().iter().find(|(k, _)| *k == kind).map(|(_, a)| a.clone());
+        answer.unwrap_or(Answer::Fail(Error::Network {
+            message: "The service could not be reached. Check your internet connection and try again.".into(),
+            details: Details::default(),
+        }))
     }
 }
 
@@ -64,7 +69,7 @@ pub fn auth_refused(kind: ProviderKind) -> Error {
 struct FakeProvider {
     kind: ProviderKind,
     credentials: Credentials,
-    answer: Answer,
+    services: Arc<FakeServices>,
 }
 
 fn unused() -> Error {
@@ -77,10 +82,11 @@ impl Provider for FakeProvider {
         self.kind
     }
     fn validate(&self, _: &DeckRequest) -> Result<(), Error> {
-        Err(unused())
+        Ok(())
     }
     async fn submit(&self, _: &DeckRequest) -> Result<Submitted, SubmitFailure> {
-        Err(SubmitFailure { error: unused(), delivery: Delivery::NotSent })
+        // Refused at once, so a job made by a test ends without retries.
+        Err(SubmitFailure { error: unused(), delivery: Delivery::Rejected })
     }
     async fn status(&self, _: &RemoteJob) -> Result<RemoteStatus, Error> {
         Err(unused())
@@ -95,7 +101,7 @@ impl Provider for FakeProvider {
         Err(unused())
     }
     async fn test_connection(&self) -> Result<ConnectionReport, Error> {
-        match &self.answer {
+        match &self.services.answer_for(self.kind) {
             Answer::Fail(e) => Err(e.clone()),
             Answer::AcceptOnly(good) if *good == self.credentials => Ok(ConnectionReport {
                 message: format!("Connected to {}; the key works.", self.kind.display_name()),

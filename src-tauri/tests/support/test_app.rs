@@ -13,6 +13,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, Listener, WebviewWindow};
 
 use super::fake_provider::FakeServices;
+use super::person::ScriptedPerson;
 
 /// The one event name of the IPC contract (ipc.md).
 pub const EVENT: &str = "deckhand://event";
@@ -22,6 +23,8 @@ pub struct TestApp {
     pub window: WebviewWindow<MockRuntime>,
     pub data_dir: tempfile::TempDir,
     pub services: Arc<FakeServices>,
+    /// Answers the native dialogs.
+    pub person: Arc<ScriptedPerson>,
     /// Every command's result or error, as the page would receive it.
     pub transcript: Arc<Mutex<Vec<String>>>,
     pub events: Arc<Mutex<Vec<String>>>,
@@ -47,13 +50,14 @@ impl TestApp {
             std::fs::write(data_dir.path().join("settings.json"), bytes).unwrap();
         }
         let services = Arc::new(FakeServices::default());
+        let person = ScriptedPerson::new();
         let state = AppState::new(data_dir.path(), &data_dir.path().join("Documents"), opts.keychain, services.factory(), opts.env);
-        let app = deckhand_app::build(mock_builder()).manage(state).build(mock_context(noop_assets())).unwrap();
+        let app = deckhand_app::build(mock_builder()).manage(state).manage(person.dialogs()).build(mock_context(noop_assets())).unwrap();
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = events.clone();
         app.listen_any(EVENT, move |e| sink.lock().unwrap().push(e.payload().to_string()));
-        TestApp { app, window, data_dir, services, transcript: Arc::default(), events }
+        TestApp { app, window, data_dir, services, person, transcript: Arc::default(), events }
     }
 
     /// Call a command the way the page does; `Err` is the rejection value.

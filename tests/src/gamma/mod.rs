@@ -51,6 +51,9 @@ pub struct FakeGammaConfig {
     pub export_fail_reason: Option<String>,
     /// Each status poll signs the export link afresh (otherwise the first link is repeated).
     pub status_resigns_links: bool,
+    /// Signed links keep their expiry inside the signature (`?sig=<expires>.<signature>`),
+    /// so a client cannot tell from the link when it expires.
+    pub opaque_links: bool,
     /// Export links point at the API origin, which answers 302 to the storage origin.
     pub redirect_exports: bool,
     pub theme_count: usize,
@@ -75,6 +78,7 @@ impl Default for FakeGammaConfig {
             fail_with: None,
             export_fail_reason: None,
             status_resigns_links: false,
+            opaque_links: false,
             redirect_exports: false,
             theme_count: 73,
             bare_object_for_exact_name: false,

@@ -106,6 +106,7 @@ async fn dispatch(ctx: Ctx, req: Request) -> Response {
         Some(Fault::RateLimitSeconds(s)) => return limited(Some(s.to_string())),
         Some(Fault::RateLimitDate(s)) => return limited(Some(httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(s)))),
         Some(Fault::RateLimitBare) => return limited(None),
+        Some(Fault::HugeBody { status, bytes }) => return ctx.shared.faults.huge_body(status, bytes),
         Some(Fault::Status(code)) => return injected(code, route),
         Some(Fault::Reset) => {
             if let Some(c) = &conn {
@@ -278,6 +279,9 @@ fn link(ctx: &Ctx, inner: &mut Inner, format: &str, title: &str) -> String {
     let (token, expires, sig) = inner.sign(format, title, real(ctx, ctx.shared.cfg.link_secs));
     let origin = if ctx.shared.cfg.redirect_exports { &ctx.shared.api_origin } else { &ctx.shared.storage_origin };
     let slug: String = title.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    if ctx.shared.cfg.opaque_links {
+        return format!("{}files/{token}/{slug}.{format}?sig={expires}.{sig}", origin);
+    }
     format!("{}files/{token}/{slug}.{format}?expires={expires}&signature={sig}", origin)
 }
 
@@ -390,8 +394,12 @@ fn serve_file(ctx: &Ctx, path: &str, query: &str) -> Response {
     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let token = path.trim_start_matches("/files/").split('/').next().unwrap_or_default().to_string();
-    let expires = get("expires").and_then(|e| e.parse::<u128>().ok());
-    let (Some(expires), Some(sig)) = (expires, get("signature")) else {
+    let opaque = get("sig").and_then(|s| s.split_once('.').map(|(e, s)| (e.to_string(), s.to_string())));
+    let (expires, sig) = match opaque {
+        Some((e, s)) => (e.parse::<u128>().ok(), Some(s)),
+        None => (get("expires").and_then(|e| e.parse::<u128>().ok()), get("signature")),
+    };
+    let (Some(expires), Some(sig)) = (expires, sig) else {
         return s3_denied("Query-string authentication requires the Signature and Expires parameters");
     };
     if signature(&token, expires) != sig {

@@ -86,6 +86,11 @@ pub struct FakePresentonConfig {
     pub max_upload_bytes: usize,
     /// Self-hosted downloads answer 302 to the second (other-origin) listener.
     pub redirect_downloads: bool,
+    /// `false`: only generate, status, upload and files are reachable (a proxy that passes
+    /// just those, or a server without the routes), so the §2.4 fallback cannot work:
+    /// `/presentation/all` and `/presentation/{id}` answer 404, `/presentation/{id}/export`
+    /// 405 and `/presentation/edit` 404, in FastAPI's words.
+    pub lookup_routes: bool,
 }
 
 impl FakePresentonConfig {
@@ -122,6 +127,7 @@ impl FakePresentonConfig {
             credits_error_status: 402,
             max_upload_bytes: 100 * 1024 * 1024,
             redirect_downloads: false,
+            lookup_routes: true,
         }
     }
 

@@ -90,6 +90,7 @@ async fn handle_request(ctx: &Ctx, req: Request) -> Response {
             return limited(Some(httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(s))))
         }
         Some(Fault::RateLimitBare) => return limited(None),
+        Some(Fault::HugeBody { status, bytes }) => return ctx.shared.faults.huge_body(status, bytes),
         Some(Fault::Status(code)) => return detail(code, &format!("Injected failure {code}")),
         Some(Fault::Reset) => {
             if let Some(c) = &conn {
@@ -205,6 +206,14 @@ async fn answer(ctx: &Ctx, method: &Method, path: &str, headers: &HeaderMap, bod
         return download(ctx, method, path);
     }
     let segments: Vec<&str> = path.trim_start_matches("/api/v1/ppt/").split('/').collect();
+    if !cfg.lookup_routes {
+        match (method.as_str(), segments.as_slice()) {
+            ("GET", ["presentation", "all"]) | ("POST", ["presentation", "edit"]) => return detail(404, "Not Found"),
+            ("GET", ["presentation", id]) if *id != "all" => return detail(404, "Not Found"),
+            (_, ["presentation", _, "export"]) => return detail(405, "Method Not Allowed"),
+            _ => {}
+        }
+    }
     match (method.as_str(), segments.as_slice()) {
         ("POST", ["presentation", "generate", "async"]) => {
             let known: Vec<String> = shared.inner.lock().unwrap().uploads.iter().map(|u| u.server_path.clone()).collect();

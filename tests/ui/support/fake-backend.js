@@ -14,8 +14,6 @@
     notifications: true,
     appearance: "system",
     servers: {
-      gamma_base_url: null,
-      presenton_base_url: null,
       presenton_self: { enabled: false, base_url: "http://localhost:5001", auth: "none", user: null },
       insecure_confirmed: [],
     },
@@ -42,12 +40,27 @@
     listeners: new Map(),
     cspViolations: [],
     nextJob: 1,
+    /** Files the "person" picked or dropped: token -> path, as Rust keeps them. */
+    tokens: new Map(),
+    /** Questions the "person" was asked in native dialogs. */
+    questions: [],
     /** Sends an engine event as the Rust side would. */
     emit(payload) { fake.emitNamed("deckhand://event", payload); },
     emitNamed(name, payload) {
       for (const handler of fake.listeners.get(name) || []) handler({ event: name, id: 1, payload: clone(payload) });
     },
     callsOf(cmd) { return fake.calls.filter((c) => c.cmd === cmd); },
+    /** A token for a path, as Rust hands out for a picked or dropped file. */
+    choose(path) {
+      const token = `file-${fake.tokens.size + 1}`;
+      fake.tokens.set(token, path);
+      return { token, name: path.split("/").pop() };
+    },
+    /** Files dropped onto the window, as Rust reports them (after Tauri's own drag events). */
+    drop(paths) {
+      fake.emitNamed("tauri://drag-drop", { paths, position: { x: 1, y: 1 } });
+      fake.emitNamed("deckhand://files-dropped", { files: paths.map((p) => fake.choose(p)) });
+    },
   };
   document.addEventListener("securitypolicyviolation", (e) => fake.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
@@ -70,31 +83,46 @@
     get_settings: () => ({ settings: fake.settings, notice: config.notice || null }),
     save_settings: ({ settings }) => {
       const url = new URL(settings.servers.presenton_self.base_url);
-      if (url.protocol === "http:" && !isLoopback(url.hostname) && !settings.servers.insecure_confirmed.includes(url.origin)
-          && !fake.settings.servers.insecure_confirmed.includes(url.origin)) {
+      if (url.protocol === "http:" && !isLoopback(url.hostname) && !fake.settings.servers.insecure_confirmed.includes(url.origin)) {
         throw { kind: "insecure_connection", message: "Plain http to another computer needs your confirmation." };
       }
+      // As Rust does: what only native dialogs decide is kept, whatever the page sends.
       settings.servers.insecure_confirmed = fake.settings.servers.insecure_confirmed;
+      if (settings.save_folder !== null) settings.save_folder = fake.settings.save_folder;
       fake.settings = settings;
       return fake.settings;
     },
     confirm_insecure_server: ({ baseUrl }) => {
       const origin = new URL(baseUrl).origin;
-      if (!fake.settings.servers.insecure_confirmed.includes(origin)) fake.settings.servers.insecure_confirmed.push(origin);
-      return fake.settings;
+      fake.questions.push(origin);
+      const confirmed = config.nativeAnswer ?? true;
+      if (confirmed && !fake.settings.servers.insecure_confirmed.includes(origin)) fake.settings.servers.insecure_confirmed.push(origin);
+      return { confirmed, settings: fake.settings };
     },
     list_choices: ({ provider, kind }) => ({ items: (config.choices && config.choices[`${provider}:${kind}`]) || defaultChoices[kind] || [] }),
-    pick_out_dir: () => config.pickDir ?? "/home/ada/Decks",
-    pick_source_file: () => config.pickFile ?? null,
-    read_source_file: ({ path }) => {
+    pick_out_dir: () => {
+      const picked = config.pickDir === undefined ? "/home/ada/Decks" : config.pickDir;
+      if (picked === null) return null;
+      fake.settings.save_folder = picked;
+      return fake.settings;
+    },
+    pick_source_file: () => (config.pickFile ? fake.choose(config.pickFile) : null),
+    read_source_file: ({ token }) => {
+      const path = fake.tokens.get(token);
+      if (!path) throw { kind: "invalid_input", field: "source_files", message: "Deckhand does not know that file. Choose it again." };
       const name = path.split("/").pop();
       const text = `Notes from ${name}: why four-day weeks work.`;
       return { text, name, chars: text.length };
     },
     validate_request: () => null,
-    submit_deck: ({ provider, request, outDir }) => {
+    submit_deck: ({ provider, request }) => {
       const now = Date.now();
-      const created = { id: `job-${fake.nextJob++}`, provider, request, state: "queued", created_ms: now, updated_ms: now, out_dir: outDir || "/home/ada/Documents/Deckhand" };
+      const files = (request.source_files || []).map((t) => {
+        if (!fake.tokens.has(t)) throw { kind: "invalid_input", field: "source_files", message: "Deckhand does not know that file." };
+        return fake.tokens.get(t);
+      });
+      const sent = files.length ? { ...request, source_files: files } : request;
+      const created = { id: `job-${fake.nextJob++}`, provider, request: sent, state: "queued", created_ms: now, updated_ms: now, out_dir: fake.settings.save_folder || "/home/ada/Documents/Deckhand" };
       fake.jobs.push(created);
       return created;
     },
@@ -149,12 +177,7 @@
     });
   }
 
-  async function open(options) {
-    fake.calls.push({ cmd: "dialog.open", args: clone(options) });
-    if (options && options.directory) return config.pickDir ?? "/home/ada/Decks";
-    return config.pickFile ?? null;
-  }
-
   window.__FAKE__ = fake;
-  window.__TAURI__ = { core: { invoke }, event: { listen }, dialog: { open } };
+  // No dialog plugin: the page is granted none, and the pickers are opened by Rust.
+  window.__TAURI__ = { core: { invoke }, event: { listen } };
 })();

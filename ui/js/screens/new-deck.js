@@ -7,7 +7,7 @@ import { go } from "../router.js";
 import { state, changed, readyProviders, noteCredits, subscribe } from "../state.js";
 import { PROVIDERS, FORMAT_LABELS, providerName } from "../providers.js";
 import { LIMITS, checkLimits } from "../limits.js";
-import { formatNumber, fileName } from "../format.js";
+import { formatNumber } from "../format.js";
 import { languagePicker } from "../languages.js";
 import { optionFields } from "../deck-options.js";
 import { renderProblem } from "../errors.js";
@@ -173,27 +173,28 @@ export function renderNewDeck(root, opts = {}) {
   }
 
   function renderAttachments() {
-    attachments.replaceChildren(...draft.files.map((path) => h("li", { class: "chip" },
-      h("span", {}, fileName(path)),
-      h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${fileName(path)}`, "data-testid": "remove-attachment", onclick: () => { draft.files = draft.files.filter((p) => p !== path); renderAttachments(); liveCheck(); } }, "×"))));
+    attachments.replaceChildren(...draft.files.map((file) => h("li", { class: "chip" },
+      h("span", {}, file.name),
+      h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${file.name}`, "data-testid": "remove-attachment", onclick: () => { draft.files = draft.files.filter((f) => f.token !== file.token); renderAttachments(); liveCheck(); } }, "×"))));
   }
 
   async function readFilesIntoText() {
     const files = draft.files;
     draft.files = [];
     renderAttachments();
-    for (const path of files) await addFile(path);
+    for (const file of files) await addFile(file);
   }
 
-  async function addFile(path) {
-    if (!isSupported(path)) {
-      dropNote.textContent = `Deckhand can read .txt, .md, .docx and .pdf files; ${fileName(path)} is none of these.`;
+  /** @param {import("../ipc.js").ChosenFile} file */
+  async function addFile(file) {
+    if (!isSupported(file.name)) {
+      dropNote.textContent = `Deckhand can read .txt, .md, .docx and .pdf files; ${file.name} is none of these.`;
       return;
     }
     if (provider === "gamma") {
-      dropNote.textContent = `Reading ${fileName(path)}…`;
+      dropNote.textContent = `Reading ${file.name}…`;
       try {
-        const read = await readSourceFile(path);
+        const read = await readSourceFile(file);
         content.value = content.value.trim() ? `${content.value.trimEnd()}\n\n${read.text}` : read.text;
         dropNote.textContent = `Added the text of ${read.name} (${formatNumber(read.chars)} characters). You can edit it above.`;
         liveCheck();
@@ -201,18 +202,18 @@ export function renderNewDeck(root, opts = {}) {
         dropNote.textContent = "";
         formProblem.replaceChildren(renderProblem(err, "Deckhand"));
       }
-    } else if (!draft.files.includes(path)) {
-      draft.files.push(path);
+    } else if (!draft.files.some((f) => f.token === file.token)) {
+      draft.files.push(file);
       renderAttachments();
-      dropNote.textContent = `${fileName(path)} will be sent to ${PROVIDERS[provider].name} as a source document.`;
+      dropNote.textContent = `${file.name} will be sent to ${PROVIDERS[provider].name} as a source document.`;
       liveCheck();
     }
   }
 
   chooseFile.addEventListener("click", async () => {
     try {
-      const path = await chooseSourceFile();
-      if (path) await addFile(path);
+      const file = await chooseSourceFile();
+      if (file) await addFile(file);
     } catch (err) {
       formProblem.replaceChildren(renderProblem(err, "Deckhand"));
     }
@@ -237,7 +238,7 @@ export function renderNewDeck(root, opts = {}) {
   });
   const stopDrops = followDrops({
     onHover: (on) => dropZone.classList.toggle("hover", on),
-    onDrop: (paths) => { for (const p of paths) addFile(p); },
+    onDrop: (files) => { for (const f of files) addFile(f); },
   });
 
   async function loadLooks() {
@@ -248,7 +249,7 @@ export function renderNewDeck(root, opts = {}) {
       look.append(...items.map((it) => h("option", { value: it.id, selected: it.id === (draft.look || defaults[kind === "themes" ? "theme" : "template"]) }, it.name)));
       lookHint.textContent = items.length ? `${formatNumber(items.length)} to choose from.` : "";
     } catch (err) {
-      lookHint.textContent = err.kind === "network" || err.kind === "timeout"
+      lookHint.textContent = ["network", "name_not_found", "timeout"].includes(err.kind)
         ? `You seem to be offline, so the list of ${kind} can't be loaded. ${PROVIDERS[provider].name}'s default look will be used.`
         : `The list of ${kind} can't be loaded right now. ${PROVIDERS[provider].name}'s default look will be used.`;
     }
@@ -266,7 +267,7 @@ export function renderNewDeck(root, opts = {}) {
     if (lang) request.language = lang;
     if (look.value) request[PROVIDERS[provider].look === "themes" ? "theme" : "template"] = look.value;
     if (instructions.value.trim()) request.instructions = instructions.value.trim();
-    if (provider !== "gamma" && draft.files.length) request.source_files = [...draft.files];
+    if (provider !== "gamma" && draft.files.length) request.source_files = draft.files.map((f) => f.token);
     const opts = options.read();
     if (Object.keys(opts).length) request.options = opts;
     return request;
@@ -309,9 +310,8 @@ export function renderNewDeck(root, opts = {}) {
     generate.textContent = "Sending…";
     try {
       await call(COMMANDS.validateRequest, { provider, request });
-      const args = { provider, request };
-      if (state.settings && state.settings.save_folder) args.outDir = state.settings.save_folder;
-      const job = await call(COMMANDS.submitDeck, args);
+      // The deck goes to the folder chosen in Settings (or the default); Rust knows which.
+      const job = await call(COMMANDS.submitDeck, { provider, request });
       state.jobs.set(job.id, job);
       if (job.credits) noteCredits(provider, job.credits.remaining);
       changed("jobs", job.id);

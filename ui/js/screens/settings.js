@@ -1,7 +1,7 @@
 // Settings: services and keys, a self-hosted server, where decks go, defaults, notifications
 // and appearance. General settings save as soon as they change.
 
-import { COMMANDS, call, dialogOpen } from "../ipc.js";
+import { COMMANDS, call } from "../ipc.js";
 import { h, announce } from "../dom.js";
 import { state, changed, noteCredits, selfHostedEnabled } from "../state.js";
 import { PROVIDERS, FORMAT_LABELS } from "../providers.js";
@@ -186,17 +186,13 @@ export function renderSettings(root, opts = {}) {
       }
     });
 
+    /** The app asks the person in a native dialog (the page cannot answer for them). */
     async function confirmInsecure(address) {
-      const origin = parseServer(address).origin;
-      const yes = await confirmDialog({
-        title: "Use this server without encryption?", testid: "confirm-insecure",
-        body: [`${origin} uses plain http, so your password or key and your notes travel unencrypted over the network.`, "Only continue if this server is on a network you trust."],
-        confirm: "Use plain http", cancel: "Go back",
-      });
-      if (!yes) return false;
       try {
-        state.settings = await call(COMMANDS.confirmInsecureServer, { baseUrl: address });
-        return true;
+        const answer = await call(COMMANDS.confirmInsecureServer, { baseUrl: address });
+        state.settings = answer.settings;
+        if (!answer.confirmed) announce("Plain http was not confirmed; the server was not saved.");
+        return answer.confirmed;
       } catch (err) {
         problem.replaceChildren(renderProblem(err, "Deckhand"));
         return false;
@@ -218,11 +214,15 @@ export function renderSettings(root, opts = {}) {
     drawFolder();
     const choose = h("button", { type: "button", class: "button", "data-testid": "choose-folder" }, "Choose folder…");
     choose.addEventListener("click", async () => {
+      problem.replaceChildren();
       try {
-        const open = dialogOpen();
-        const picked = open ? await open({ directory: true, multiple: false }) : await call(COMMANDS.pickOutDir);
-        const path = Array.isArray(picked) ? picked[0] : picked;
-        if (path && (await save((s) => { s.save_folder = path; }))) drawFolder();
+        // The system's folder picker, opened by the app, which keeps the folder picked.
+        const settings = await call(COMMANDS.pickOutDir);
+        if (!settings) return;
+        state.settings = settings;
+        changed("settings");
+        saved.textContent = "Saved.";
+        drawFolder();
       } catch (err) {
         problem.replaceChildren(renderProblem(err, "Deckhand"));
       }

@@ -12,18 +12,18 @@ use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{Details, Error};
+use crate::error::{Details, Error, TimeoutPhase};
 use crate::jobs::content_check::{self, excerpt, looks_expired};
 use crate::jobs::file_names::{numbered_name, sanitize_base, MAX_CANDIDATES};
 use crate::jobs::saving::Fingerprint;
-use crate::providers::http::{request_id, retry_after};
+use crate::providers::http::{request_id, retry_after_secs};
 use crate::providers::ExportFormat;
 
 /// A server that sends no byte for this long is treated as gone.
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How much of an error answer is read to explain it.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
+const ERROR_BODY_LIMIT: usize = crate::providers::http::MAX_ERROR_BODY_BYTES;
 
 /// Knobs tests turn; the app uses the defaults.
 #[derive(Debug, Clone, Copy)]
@@ -136,6 +136,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
                         "The download stalled: no data arrived for {} seconds. Try downloading again.",
                         options.stall_timeout.as_secs().max(1)
                     ),
+                    phase: Some(TimeoutPhase::Read),
                     details,
                 })
             }
@@ -275,7 +276,7 @@ pub fn claim_name(part: &Path, candidate: &Path) -> Result<bool, Error> {
     match std::fs::hard_link(part, candidate) {
         Ok(()) => {
             let _ = std::fs::remove_file(part);
-            sync_dir(dir);
+            crate::atomic_file::sync_dir(dir);
             Ok(true)
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
@@ -285,23 +286,13 @@ pub fn claim_name(part: &Path, candidate: &Path) -> Result<bool, Error> {
                     let _ = std::fs::remove_file(candidate);
                     disk_error(&e, dir)
                 })?;
-                sync_dir(dir);
+                crate::atomic_file::sync_dir(dir);
                 Ok(true)
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(disk_error(&e, dir)),
         },
     }
-}
-
-/// Makes the new directory entry durable (Unix); best effort, the data itself is synced.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// A plain sentence for a file-system failure while saving into `dir`.
@@ -324,7 +315,7 @@ pub fn disk_error(e: &std::io::Error, dir: &Path) -> Error {
 /// A body that broke off: the connection was reset or the server closed it early.
 fn broken_stream(e: &reqwest::Error, details: Details) -> Error {
     if e.is_timeout() {
-        return Error::Timeout { message: "The download took too long and was stopped. Try downloading again.".into(), details };
+        return Error::Timeout { message: "The download took too long and was stopped. Try downloading again.".into(), phase: Some(TimeoutPhase::Read), details };
     }
     Error::Network {
         message: "The connection broke during the download, so nothing was saved. Try downloading again.".into(),
@@ -336,7 +327,7 @@ fn broken_stream(e: &reqwest::Error, details: Details) -> Error {
 /// expired: the cure is a fresh link, which the runner asks the provider for.
 async fn status_error(resp: reqwest::Response, stall: Duration) -> Error {
     let status = resp.status().as_u16();
-    let retry = retry_after(resp.headers(), SystemTime::now());
+    let retry = retry_after_secs(resp.headers(), SystemTime::now());
     let rid = request_id(resp.headers());
     let body = read_limited(resp, stall).await;
     let details = Details {
@@ -347,7 +338,7 @@ async fn status_error(resp: reqwest::Response, stall: Duration) -> Error {
     match status {
         429 => Error::RateLimited {
             message: "The file server asked Deckhand to slow down. The download will be tried again shortly.".into(),
-            retry_after_secs: retry.map(|d| d.as_secs()),
+            retry_after_secs: retry,
             details,
         },
         500..=599 => Error::Server {

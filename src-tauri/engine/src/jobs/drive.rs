@@ -94,7 +94,8 @@ impl Ctx {
 
 async fn run(ctx: &Ctx) -> Result<(), Halt> {
     let job = ctx.job()?;
-    let provider = match ctx.inner.providers.provider(job.provider) {
+    // The server the job was sent to, with its own credential, whatever the settings say now.
+    let provider = match ctx.inner.providers.provider(job.provider, job.origin.as_ref()) {
         Ok(p) => p,
         // Already on the service: fixing the settings and checking again can still get it.
         Err(e) if job.remote.is_some() => return Err(ctx.end(JobState::NeedsAttention, e)),
@@ -150,8 +151,9 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
             Err(f) => f,
         };
         // Nothing reached the service, or it refused to start anything because of load: safe.
+        // Only worth it when the cause may pass (not a certificate or a bad request).
         let may_repeat = match failure.delivery {
-            Delivery::NotSent => true,
+            Delivery::NotSent => failure.error.is_transient(),
             Delivery::Rejected => matches!(failure.error, Error::RateLimited { .. }),
             Delivery::Uncertain => false,
         };
@@ -316,8 +318,9 @@ fn strip_extension(name: &str) -> String {
     }
 }
 
-async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job: &Job) -> Result<Result<DownloadLink, Error>, Halt> {
-    ctx.or_cancel(provider.refresh_download(remote, job.request.format)).await
+/// A new link for the finished deck; `failed` are the links that stopped working so far.
+async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job: &Job, failed: &[url::Url]) -> Result<Result<DownloadLink, Error>, Halt> {
+    ctx.or_cancel(provider.refresh_download_after(remote, job.request.format, failed)).await
 }
 
 async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>, title: Option<String>) -> Result<(), Halt> {
@@ -333,17 +336,20 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
     };
     let max = ctx.inner.config.download_retries;
     let (mut expired, mut transient) = (0u32, 0u32);
+    let mut failed_links = Vec::new();
     let mut link = link;
     loop {
         let current = match link.take() {
             Some(l) => l,
-            None => match fresh_link(ctx, provider, &remote, &job).await? {
+            None => match fresh_link(ctx, provider, &remote, &job, &failed_links).await? {
                 Ok(l) => l,
                 Err(e) if e.is_transient() && transient < max => {
                     transient += 1;
                     ctx.sleep(submit_backoff(transient, e.retry_after_secs())).await?;
                     continue;
                 }
+                // Finished is finished: the deck exists, only its file is out of reach here.
+                Err(e @ Error::FileUnavailable { .. }) => return Err(ctx.end(JobState::NeedsAttention, e)),
                 Err(e) => return Err(ctx.end(JobState::Failed, e)),
             },
         };
@@ -385,6 +391,7 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
             Ok(fetched) => return save(ctx, &job, fetched).await,
             Err(Error::ExpiredLink { .. }) if expired < max => {
                 expired += 1;
+                failed_links.push(current.url.clone());
                 ctx.update(|j| j.progress = Some("The download link had expired; getting a fresh one…".into()))?;
             }
             Err(e) if e.is_transient() && transient < max => {

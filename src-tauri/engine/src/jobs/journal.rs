@@ -1,15 +1,15 @@
 //! The journal: one durable file holding every job and the learned durations. It is replaced
-//! atomically (temp file, fsync, rename, fsync of the folder), so a crash at any instant
-//! leaves either the old or the new journal, both complete. A journal that cannot be read is
+//! atomically ([`crate::atomic_file`]), so a crash at any instant leaves either the old or the
+//! new journal, both complete. A journal that cannot be read is
 //! set aside under another name and reported, never silently emptied.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::atomic_file;
 use crate::jobs::history::DurationHistory;
 use crate::jobs::Job;
 use crate::Error;
@@ -17,7 +17,6 @@ use crate::Error;
 /// v1: `{version, jobs}`. v2: adds `durations` and each job's state `history`.
 pub const JOURNAL_VERSION: u32 = 2;
 pub const FILE_NAME: &str = "journal.json";
-const TEMP_NAME: &str = "journal.json.tmp";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalData {
@@ -53,6 +52,8 @@ impl Journal {
             Error::journal(format!("Deckhand could not create its data folder {}: {e}. Check that it is writable.", dir.display()))
         })?;
         let journal = Journal { dir: dir.to_path_buf() };
+        // Opened under the data folder's lock, so no one else is writing it now.
+        atomic_file::remove_leftovers(&journal.path());
         let loaded = journal.load(now_ms)?;
         Ok((journal, loaded))
     }
@@ -109,24 +110,20 @@ impl Journal {
         let aside = self.aside_path(now_ms);
         fs::rename(self.path(), &aside)
             .map_err(|e| Error::journal(format!("Deckhand's job list is damaged and could not be set aside ({e}).")))?;
-        sync_dir(&self.dir);
+        atomic_file::sync_dir(&self.dir);
         Ok(aside)
     }
 
     fn copy_aside(&self, bytes: &[u8], now_ms: u64) -> Result<PathBuf, Error> {
         let aside = self.aside_path(now_ms);
-        write_durably(&self.dir, &aside, bytes)?;
+        atomic_file::write_new(&aside, bytes).map_err(|e| journal_write_error(&self.dir, e))?;
         Ok(aside)
     }
 
     /// Replaces the journal atomically and durably.
     pub fn save(&self, data: &JournalData) -> Result<(), Error> {
         let bytes = serde_json::to_vec_pretty(data).map_err(|e| Error::internal(format!("The job list could not be encoded: {e}")))?;
-        let temp = self.dir.join(TEMP_NAME);
-        write_durably(&self.dir, &temp, &bytes)?;
-        fs::rename(&temp, self.path()).map_err(|e| journal_write_error(&self.dir, e))?;
-        sync_dir(&self.dir);
-        Ok(())
+        atomic_file::write(&self.path(), &bytes).map_err(|e| journal_write_error(&self.dir, e))
     }
 }
 
@@ -135,24 +132,6 @@ fn journal_write_error(dir: &Path, e: std::io::Error) -> Error {
         "Deckhand could not save its job list in {}: {e}. Free some disk space or check the folder's permissions.",
         dir.display()
     ))
-}
-
-fn write_durably(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut f = File::create(path).map_err(|e| journal_write_error(dir, e))?;
-    f.write_all(bytes).map_err(|e| journal_write_error(dir, e))?;
-    f.sync_all().map_err(|e| journal_write_error(dir, e))?;
-    Ok(())
-}
-
-/// Makes a rename durable. Folders cannot be opened for syncing on Windows, where the rename
-/// itself is durable enough (MoveFileEx); best effort elsewhere too.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// Brings any known journal shape up to [`JOURNAL_VERSION`]. Returns the data and how many
@@ -226,7 +205,8 @@ mod tests {
         assert!(loaded.data.jobs.is_empty() && loaded.notices.is_empty());
         let data = JournalData { jobs: vec![job("a"), job("b")], ..Default::default() };
         j.save(&data).unwrap();
-        assert!(!dir.path().join(TEMP_NAME).exists());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![FILE_NAME], "no temporary file is left");
         let (_, again) = Journal::open(dir.path(), 2).unwrap();
         assert_eq!(again.data, data);
     }
@@ -249,9 +229,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (j, _) = Journal::open(dir.path(), 1).unwrap();
         j.save(&JournalData { jobs: vec![job("a")], ..Default::default() }).unwrap();
-        fs::write(dir.path().join(TEMP_NAME), b"{\"half").unwrap();
+        let leftover = dir.path().join(".journal.json.Xy12ab.tmp");
+        fs::write(&leftover, b"{\"half").unwrap();
         let (j, loaded) = Journal::open(dir.path(), 2).unwrap();
         assert_eq!(loaded.data.jobs.len(), 1);
+        assert!(!leftover.exists(), "cleared at open");
         j.save(&loaded.data).unwrap();
     }
 

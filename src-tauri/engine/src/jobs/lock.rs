@@ -91,8 +91,11 @@ impl DataLock {
     }
 
     fn held(dir: &Path, file: File, me: Holder) -> DataLock {
-        // Best effort: without the note, a waiting process just says less.
-        let _ = std::fs::write(dir.join(HOLDER_FILE), format!("{} {}\n", me.as_str(), std::process::id()));
+        // Best effort: without the note, a waiting process just says less. Written like every
+        // other file Deckhand replaces, so a symlink planted under its name redirects nothing.
+        let note = dir.join(HOLDER_FILE);
+        crate::atomic_file::remove_leftovers(&note);
+        let _ = crate::atomic_file::write(&note, format!("{} {}\n", me.as_str(), std::process::id()).as_bytes());
         DataLock { _file: file }
     }
 }
@@ -126,5 +129,17 @@ mod tests {
         waiter.join().unwrap().unwrap();
         assert_eq!(DataLock::holder(dir.path()), Some(Holder::App));
         assert!(Holder::parse("someday 12").is_none() && Holder::parse("").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_planted_as_the_holder_note_writes_nothing_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"precious").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join(HOLDER_FILE)).unwrap();
+        let _lock = DataLock::try_acquire(dir.path(), Holder::Cli).unwrap().unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(DataLock::holder(dir.path()), Some(Holder::Cli));
     }
 }

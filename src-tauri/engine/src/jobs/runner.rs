@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use crate::connection::Endpoint;
 use crate::events::{EngineEvent, EventSink};
 use crate::jobs::config::EngineConfig;
 use crate::jobs::history::DurationHistory;
@@ -25,9 +26,15 @@ use crate::jobs::{Job, JobId, JobState};
 use crate::providers::{DeckRequest, Provider, ProviderKind};
 use crate::{Details, Error};
 
-/// Builds providers on demand: keys and servers may change in Settings at any time.
+/// Where jobs go and the providers that reach them. Keys and servers may change in Settings
+/// at any time; a job stays with the endpoint it was made for.
 pub trait ProviderSource: Send + Sync {
-    fn provider(&self, kind: ProviderKind) -> Result<Arc<dyn Provider>, Error>;
+    /// Where a new deck for `kind` goes now (today's settings); recorded on the job.
+    fn endpoint(&self, kind: ProviderKind) -> Result<Endpoint, Error>;
+
+    /// The provider that reaches `endpoint` with that endpoint's own credential. `None`: a job
+    /// journaled before endpoints were recorded, which follows today's settings.
+    fn provider(&self, kind: ProviderKind, endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error>;
 }
 
 /// The job engine. Cheap to clone.
@@ -268,7 +275,8 @@ impl Engine {
     }
 
     fn submit_inner(&self, kind: ProviderKind, request: DeckRequest, out_dir: PathBuf, retry_of: Option<JobId>) -> Result<Job, Error> {
-        let provider = self.inner.providers.provider(kind)?;
+        let endpoint = self.inner.providers.endpoint(kind)?;
+        let provider = self.inner.providers.provider(kind, Some(&endpoint))?;
         provider.validate(&request)?;
         let now = now_ms();
         let job = {
@@ -276,6 +284,7 @@ impl Engine {
             let id = new_job_id(now, &mut shared.rng);
             let mut job = Job::new(id, kind, request, out_dir, now);
             job.retry_of = retry_of;
+            job.origin = Some(endpoint);
             shared.data.jobs.push(job.clone());
             if let Err(e) = self.inner.journal.save(&shared.data) {
                 shared.data.jobs.pop();

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::connection::Endpoint;
 use crate::jobs::saving::Saving;
 use crate::providers::{Credits, DeckRequest, ProviderKind, RemoteJob};
 use crate::Error;
@@ -88,6 +89,12 @@ pub struct Job {
     /// The job this one repeats ("retry as a new job").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_of: Option<JobId>,
+    /// Where the job is sent and how Deckhand signs in there, recorded when it is made: every
+    /// request for it (submit, status, lookup, export, download from the API) goes there with
+    /// that server's own credential, whatever the settings say later. `None` for jobs journaled
+    /// before Deckhand recorded it; those follow the current settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Endpoint>,
 }
 
 /// When a job entered a state.
@@ -128,6 +135,7 @@ impl Job {
             submit_attempts: 0,
             history: vec![StateStamp { state: JobState::Queued, at_ms: now_ms }],
             retry_of: None,
+            origin: None,
         }
     }
 

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, LOCATIO
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
+pub use crate::providers::send_error::classify_send_error;
 use crate::providers::Delivery;
 use crate::{Details, Error, Secret};
 
@@ -22,11 +23,29 @@ pub enum Auth {
     Basic { user: String, password: Secret },
 }
 
+/// Largest API answer (status, lists, exports) Deckhand reads: real ones are a few KB.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+/// Largest part of an error answer kept: only its start is shown in the details.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// Per-request timeout: long enough for a slow status answer, short enough that a dead
 /// connection is noticed. Downloads use their own read timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(45);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 const MAX_REDIRECTS: usize = 5;
+
+/// How long to wait for a connection, and for a whole API answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: CONNECT_TIMEOUT, request: REQUEST_TIMEOUT }
+    }
+}
 
 /// A client for one API: its base URL and credential.
 #[derive(Clone, Debug)]
@@ -34,18 +53,29 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: Url,
     auth: Auth,
+    timeouts: Timeouts,
 }
 
 impl ApiClient {
     pub fn new(base: Url, auth: Auth) -> Result<Self, Error> {
+        Self::with_timeouts(base, auth, Timeouts::default())
+    }
+
+    /// Shorter waits, for tests of servers that never answer.
+    pub fn with_timeouts(base: Url, auth: Auth, timeouts: Timeouts) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             // Redirects are followed in `send` so the credential is dropped across origins.
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
+            .connect_timeout(timeouts.connect)
             .user_agent(concat!("Deckhand/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::internal(format!("could not start the HTTP client: {e}")))?;
-        Ok(ApiClient { http, base: normalize_base(base), auth })
+        Ok(ApiClient { http, base: normalize_base(base), auth, timeouts })
+    }
+
+    /// The same API and credential with other waits.
+    pub fn retimed(&self, timeouts: Timeouts) -> Result<Self, Error> {
+        Self::with_timeouts(self.base.clone(), self.auth.clone(), timeouts)
     }
 
     pub fn base(&self) -> &Url {
@@ -66,7 +96,7 @@ impl ApiClient {
     /// A request with the credential attached when `url` is on the API's origin.
     pub fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         let own = self.is_own_origin(&url);
-        let rb = self.http.request(method, url).timeout(REQUEST_TIMEOUT);
+        let rb = self.http.request(method, url).timeout(self.timeouts.request);
         if own {
             self.authorize(rb)
         } else {
@@ -157,36 +187,8 @@ fn redirect_target(from: &Url, headers: &HeaderMap) -> Option<Url> {
     from.join(loc).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
-/// Whether a failed send may have reached the server. Only a failure to connect (which
-/// includes DNS) is certain not to have; everything else (a timeout after sending, a reset
-/// mid-answer, a broken body) may have been received and acted on.
-pub fn classify_send_error(e: &reqwest::Error) -> (Error, Delivery) {
-    let details = Details { provider_message: Some(strip_url(e)), ..Details::default() };
-    if e.is_connect() {
-        let message = "The service could not be reached. Check your internet connection (or that the server is running) and try again.";
-        (Error::Network { message: message.into(), details }, Delivery::NotSent)
-    } else if e.is_timeout() {
-        let message = "The service took too long to answer.";
-        (Error::Timeout { message: message.into(), details }, Delivery::Uncertain)
-    } else if e.is_builder() {
-        (Error::Internal { message: "Deckhand could not build the request.".into(), details }, Delivery::NotSent)
-    } else {
-        let message = "The connection to the service broke off.";
-        (Error::Network { message: message.into(), details }, Delivery::Uncertain)
-    }
-}
-
-/// reqwest's error text includes the URL; our URLs never carry credentials, but signed export
-/// links carry signatures that do not belong in logs either.
-fn strip_url(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    if let Some(u) = e.url() {
-        text = text.replace(u.as_str(), &format!("{}://{}{}", u.scheme(), u.host_str().unwrap_or(""), u.path()));
-    }
-    text
-}
-
-/// `Retry-After` as seconds or as an HTTP date, relative to `now`.
+/// `Retry-After` as seconds or as an HTTP date, relative to `now`. A date keeps the
+/// sub-second part of the wait (the date has whole seconds, `now` does not).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
@@ -194,6 +196,17 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     }
     let when = httpdate::parse_http_date(v).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait `Retry-After` asks for in whole seconds, rounded up: a wait is never shortened,
+/// since a server that enforces its limit answers 429 again to a request a moment early.
+pub fn retry_after_secs(headers: &HeaderMap, now: SystemTime) -> Option<u64> {
+    retry_after(headers, now).map(ceil_secs)
+}
+
+/// Whole seconds, rounded up.
+pub fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -211,15 +224,43 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// Read the whole body (API answers are small; files are streamed elsewhere).
-    pub async fn read(resp: Response) -> Result<Answer, (Error, Delivery)> {
+    /// Read the body, bounded: a broken or hostile server may send gigabytes, and no API
+    /// answer is anywhere near [`MAX_ANSWER_BYTES`]. A success over it is an error; an error
+    /// answer is cut at [`MAX_ERROR_BODY_BYTES`] (only its start is ever quoted) and keeps its
+    /// status. Files are streamed elsewhere, with checks of their own.
+    pub async fn read(mut resp: Response) -> Result<Answer, (Error, Delivery)> {
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| {
-            let (err, _) = classify_send_error(&e);
-            (err, Delivery::Uncertain)
-        })?;
-        Ok(Answer { status, headers, body })
+        let limit = if status.is_success() { MAX_ANSWER_BYTES } else { MAX_ERROR_BODY_BYTES };
+        let too_large = || {
+            let details = Details { request_id: request_id(&headers), status: Some(status.as_u16()), ..Details::default() };
+            let message = format!(
+                "The service sent an answer far larger than any it should ({} MB or more), so Deckhand stopped reading it.",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            );
+            // Whatever the request was, the server received it: a submit may have started a deck.
+            (Error::Server { message, details }, Delivery::Uncertain)
+        };
+        if status.is_success() && resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+            return Err(too_large());
+        }
+        let mut body = bytes::BytesMut::new();
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => return Err((classify_send_error(&e).0, Delivery::Uncertain)),
+            };
+            if body.len() + chunk.len() > limit {
+                if status.is_success() {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, headers, body: body.freeze() })
     }
 
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
@@ -251,8 +292,9 @@ impl Answer {
         }
     }
 
-    pub fn retry_after(&self) -> Option<Duration> {
-        retry_after(&self.headers, SystemTime::now())
+    /// `Retry-After` in whole seconds, rounded up (see [`retry_after_secs`]).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        retry_after_secs(&self.headers, SystemTime::now())
     }
 }
 
@@ -276,6 +318,19 @@ mod tests {
         assert_eq!(retry_after(&hm("retry-after", &past), now), Some(Duration::ZERO));
         assert_eq!(retry_after(&hm("retry-after", "soon"), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn a_date_is_never_rounded_down_to_an_earlier_second() {
+        // 12:00:03.400 now, the server says 12:00:05: the wait is 1.6 s, so 2 s, not 1 s.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_millis(1_790_000_003_400);
+        let date = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_005));
+        assert_eq!(retry_after(&hm("retry-after", &date), now), Some(Duration::from_millis(1_600)));
+        assert_eq!(retry_after_secs(&hm("retry-after", &date), now), Some(2));
+        assert_eq!(retry_after_secs(&hm("retry-after", "7"), now), Some(7));
+        assert_eq!(ceil_secs(Duration::ZERO), 0);
+        assert_eq!(ceil_secs(Duration::from_nanos(1)), 1);
+        assert_eq!(ceil_secs(Duration::from_secs(3)), 3);
     }
 
     #[test]

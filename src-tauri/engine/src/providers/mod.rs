@@ -2,12 +2,15 @@
 //! and response parsing (tested without a network) plus a thin HTTP call. Providers know
 //! nothing of jobs, files or the UI.
 
+pub mod cache;
 pub mod connect;
 pub mod gamma;
 pub mod http;
 pub mod presenton;
+pub mod send_error;
 pub mod types;
 
+pub use cache::ProviderCache;
 pub use connect::connect;
 pub use types::*;
 
@@ -34,6 +37,14 @@ pub trait Provider: Send + Sync {
     /// A fresh download link for a finished deck whose link has expired (Gamma: poll again or
     /// export the gamma; Presenton: export again).
     async fn refresh_download(&self, remote: &RemoteJob, format: ExportFormat) -> Result<DownloadLink, Error>;
+
+    /// A fresh link after the links in `failed` (oldest first) stopped working. A service
+    /// whose status answer may carry a newer link than the one that failed (Gamma) tries that
+    /// first; the rest export again as [`Provider::refresh_download`] does.
+    async fn refresh_download_after(&self, remote: &RemoteJob, format: ExportFormat, failed: &[url::Url]) -> Result<DownloadLink, Error> {
+        let _ = failed;
+        self.refresh_download(remote, format).await
+    }
 
     /// Start fetching a file. Credentials are attached only when the link is on the
     /// provider's own API origin; redirects to another origin carry none.

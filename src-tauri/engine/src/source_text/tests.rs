@@ -8,6 +8,12 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// The unit tests parse in this process: the test binary cannot be the reader child. The
+/// child process itself is tested with the built CLI (`src-tauri/cli/tests/cli_documents.rs`).
+fn read_source_file(path: &std::path::Path) -> Result<SourceText, Error> {
+    read_checked(path, |name, _, bytes| source_text_from_bytes(name, &bytes))
+}
+
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
 
 /// A .docx from its parts, deflated as Word does.

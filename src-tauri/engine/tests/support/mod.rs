@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use deckhand_engine::connection::{Endpoint, SignIn};
 use deckhand_engine::events::RecordingSink;
 use deckhand_engine::jobs::{Engine, EngineConfig, Job, JobState, ProviderSource};
 use deckhand_engine::providers::*;
@@ -46,6 +47,8 @@ pub struct Calls {
     pub statuses: Vec<(String, Instant)>,
     pub refreshes: u32,
     pub downloads: u32,
+    /// The endpoint the engine asked a provider for, each time (`None`: today's settings).
+    pub endpoints: Vec<Option<Endpoint>>,
 }
 
 pub struct FakeProvider {
@@ -54,11 +57,27 @@ pub struct FakeProvider {
     /// While set, every status call answers "running" (with a progress message).
     pub hold: AtomicBool,
     next_remote: Mutex<u32>,
+    /// Where new jobs go today, as the settings would say.
+    pub current: Mutex<Endpoint>,
+    /// Endpoints whose credential is gone: asking for their provider is an `auth` error.
+    pub no_credential: Mutex<Vec<Endpoint>>,
+}
+
+/// An endpoint of the fake service.
+pub fn endpoint(url: &str) -> Endpoint {
+    Endpoint { base_url: url.parse().unwrap(), sign_in: SignIn::Key }
 }
 
 impl FakeProvider {
     pub fn new() -> Arc<FakeProvider> {
-        Arc::new(FakeProvider { script: Mutex::default(), calls: Mutex::default(), hold: AtomicBool::new(false), next_remote: Mutex::new(0) })
+        Arc::new(FakeProvider {
+            script: Mutex::default(),
+            calls: Mutex::default(),
+            hold: AtomicBool::new(false),
+            next_remote: Mutex::new(0),
+            current: Mutex::new(endpoint("https://service.test/")),
+            no_credential: Mutex::default(),
+        })
     }
 
     pub fn script(&self, f: impl FnOnce(&mut Script)) {
@@ -192,7 +211,15 @@ impl Provider for FakeProvider {
 pub struct FakeSource(pub Arc<FakeProvider>);
 
 impl ProviderSource for FakeSource {
-    fn provider(&self, _kind: ProviderKind) -> Result<Arc<dyn Provider>, Error> {
+    fn endpoint(&self, _kind: ProviderKind) -> Result<Endpoint, Error> {
+        Ok(self.0.current.lock().unwrap().clone())
+    }
+
+    fn provider(&self, _kind: ProviderKind, endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error> {
+        self.0.calls.lock().unwrap().endpoints.push(endpoint.cloned());
+        if endpoint.is_some_and(|e| self.0.no_credential.lock().unwrap().contains(e)) {
+            return Err(Error::Auth { message: "There is no key for that server any more.".into(), details: Details::default() });
+        }
         Ok(self.0.clone())
     }
 }

@@ -15,7 +15,7 @@ use url::Url;
 use super::languages::{IMAGE_MODELS, LANGUAGES};
 use super::response::{self, ExportState};
 use super::{errors, request};
-use crate::providers::http::{request_id, Answer, ApiClient, Auth};
+use crate::providers::http::{request_id, Answer, ApiClient, Auth, Timeouts};
 use crate::providers::{
     Choice, ChoiceKind, ChoicePage, ChoiceQuery, ConnectionReport, DeckRequest, Delivery, DownloadLink, ExportFormat,
     Provider, ProviderKind, RemoteJob, RemoteState, RemoteStatus, SubmitFailure, Submitted,
@@ -100,6 +100,12 @@ impl GammaProvider {
         self
     }
 
+    /// Other connect and answer timeouts (tests of servers that never answer).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Result<Self, Error> {
+        self.api = self.api.retimed(timeouts)?;
+        Ok(self)
+    }
+
     fn success(answer: Answer) -> Result<Answer, Error> {
         if answer.status.is_success() {
             Ok(answer)
@@ -164,6 +170,7 @@ impl GammaProvider {
         }
         Err(Error::Timeout {
             message: "Gamma is still preparing a fresh copy of the file. Deckhand will try again.".into(),
+            phase: None,
             details: Details { provider_message: Some(format!("export {export_id} still pending")), ..Details::default() },
         })
     }
@@ -204,6 +211,27 @@ impl GammaProvider {
             }
             None => None,
         }
+    }
+}
+
+/// A 404 or 405 from the export routes: the routes are missing (a proxy, an API change), not
+/// the deck, which Gamma just said is complete.
+fn route_missing(e: &Error) -> bool {
+    matches!(e.details().status, Some(404 | 405))
+}
+
+/// The deck is made; its file cannot be had through the API. Where to get it instead.
+fn unfetchable(gamma_url: Option<&Url>, cause: Error) -> Error {
+    let place = match gamma_url {
+        Some(url) => format!("Open it in Gamma ({url})"),
+        None => "Open it in Gamma (it is among your gammas)".to_string(),
+    };
+    Error::FileUnavailable {
+        message: format!(
+            "Gamma made this deck, but its download link stopped working and Gamma would not export it again (HTTP {}). {place} and export it there. Nothing was charged twice: the deck was made once.",
+            cause.details().status.unwrap_or_default()
+        ),
+        details: cause.details().clone(),
     }
 }
 
@@ -282,6 +310,10 @@ impl Provider for GammaProvider {
     }
 
     async fn refresh_download(&self, remote: &RemoteJob, format: ExportFormat) -> Result<DownloadLink, Error> {
+        self.refresh_download_after(remote, format, &[]).await
+    }
+
+    async fn refresh_download_after(&self, remote: &RemoteJob, format: ExportFormat, failed: &[Url]) -> Result<DownloadLink, Error> {
         let status = self.fetch_status(&remote.id).await?;
         match status.state {
             RemoteState::Completed => {}
@@ -290,10 +322,16 @@ impl Provider for GammaProvider {
             }
             _ => return Err(Error::internal("The deck is not finished yet, so there is no file to fetch.")),
         }
-        // The status link only if it shows it is still valid: a link that does not say is
-        // likely the same one that just failed, and trying it again would fail again.
+        // The status link first when it may work: one that says it is still valid, or one
+        // that does not say but differs from the link that just failed (tried once; after
+        // that, an export). Only then export the gamma again.
         if let Some(link) = status.download {
-            if response::link_expired(&link.url, SystemTime::now()) == Some(false) {
+            let usable = !failed.contains(&link.url)
+                && match response::link_expired(&link.url, SystemTime::now()) {
+                    Some(expired) => !expired,
+                    None => failed.len() <= 1,
+                };
+            if usable {
                 return Ok(link);
             }
         }
@@ -301,7 +339,10 @@ impl Provider for GammaProvider {
             message: "The download link expired and Gamma gave no way to export the deck again. Open it in Gamma and export it there.".into(),
             details: Details::default(),
         })?;
-        self.export_again(&gamma_id, format).await
+        self.export_again(&gamma_id, format).await.map_err(|e| match route_missing(&e) {
+            true => unfetchable(status.edit_url.as_ref(), e),
+            false => e,
+        })
     }
 
     async fn open_download(&self, link: &DownloadLink) -> Result<reqwest::Response, Error> {

@@ -50,13 +50,13 @@ pub fn from_answer(answer: &Answer) -> Error {
             message: "Gamma does not know this deck any more. Start it again if you still need it.".into(),
             details,
         },
-        408 | 504 => Error::Timeout { message: "Gamma took too long to answer. Deckhand will try again.".into(), details },
+        408 | 504 => Error::Timeout { message: "Gamma took too long to answer. Deckhand will try again.".into(), phase: None, details },
         422 => Error::ProviderFailed {
             message: "Gamma could not write this deck; try rewording the content or asking for fewer cards.".into(),
             details,
         },
         429 => {
-            let secs = answer.retry_after().map(|d| d.as_secs());
+            let secs = answer.retry_after_secs();
             let message = match secs {
                 Some(s) if s > 0 => format!("Gamma is busy; Deckhand will try again in {s} seconds."),
                 _ => "Gamma is busy; Deckhand will try again shortly.".into(),
@@ -147,6 +147,15 @@ mod tests {
         let secs = from_answer(&answer(429, "{}", &[("retry-after", &later)])).retry_after_secs().unwrap();
         assert!((80..=90).contains(&secs), "{secs}");
         assert_eq!(from_answer(&answer(429, "", &[])).retry_after_secs(), None);
+    }
+
+    #[test]
+    fn a_date_is_waited_for_in_full() {
+        // The date has whole seconds and now does not: rounding down would come back early.
+        let date = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(3));
+        let secs = from_answer(&answer(429, "{}", &[("retry-after", &date)])).retry_after_secs().unwrap();
+        let left = httpdate::parse_http_date(&date).unwrap().duration_since(std::time::SystemTime::now()).unwrap_or_default();
+        assert!(std::time::Duration::from_secs(secs) >= left, "{secs} s is shorter than the {left:?} asked for");
     }
 
     proptest::proptest! {

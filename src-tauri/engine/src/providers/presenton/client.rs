@@ -15,12 +15,12 @@ use super::response::{
     PresentationAndPath, PresentationSummary, Task,
 };
 use super::{errors, languages, request};
-use crate::providers::http::{request_id, Answer, ApiClient, Auth};
+use crate::providers::http::{request_id, Answer, ApiClient, Auth, Timeouts};
 use crate::providers::{
     Choice, ChoiceKind, ChoicePage, ChoiceQuery, ConnectionReport, DeckRequest, Delivery, DownloadLink, ExportFormat,
     Provider, ProviderKind, RemoteJob, RemoteState, RemoteStatus, SubmitFailure, Submitted,
 };
-use crate::{Details, Error, Secret};
+use crate::{Details, Error, Secret, TimeoutPhase};
 
 pub const HOSTED_BASE_URL: &str = "https://api.presenton.ai";
 pub const SELF_HOSTED_DEFAULT_URL: &str = "http://localhost:5001";
@@ -110,6 +110,12 @@ impl PresentonProvider {
         Ok(PresentonProvider { kind, api: ApiClient::new(base, auth)?, choices: Mutex::new(HashMap::new()) })
     }
 
+    /// Other connect and answer timeouts (tests of servers that never answer).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Result<Self, Error> {
+        self.api = self.api.retimed(timeouts)?;
+        Ok(self)
+    }
+
     fn hosted_mode(&self) -> bool {
         self.kind == ProviderKind::Presenton
     }
@@ -143,14 +149,14 @@ impl PresentonProvider {
     }
 
     async fn get_answer(&self, path: &str) -> Result<Answer, Error> {
-        let resp = self.api.get(self.api.url(path)?, None).await?;
+        let resp = self.api.get(self.api.url(path)?, None).await.map_err(|e| self.unreachable(e))?;
         let answer = Answer::read(resp).await.map_err(|(e, _)| e)?;
         self.success(answer)
     }
 
     async fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<Answer, Error> {
         let rb = self.api.request(Method::POST, self.api.url(path)?).json(body);
-        let resp = self.api.send(rb).await.map_err(|(e, _)| e)?;
+        let resp = self.api.send(rb).await.map_err(|(e, _)| self.unreachable(e))?;
         let answer = Answer::read(resp).await.map_err(|(e, _)| e)?;
         self.success(answer)
     }
@@ -181,7 +187,7 @@ impl PresentonProvider {
         }
         let url = self.api.url(UPLOAD).map_err(not_sent)?;
         let rb = self.api.request(Method::POST, url).timeout(UPLOAD_TIMEOUT).multipart(form);
-        let resp = self.api.send(rb).await.map_err(|(e, _)| not_sent(e))?;
+        let resp = self.api.send(rb).await.map_err(|(e, _)| not_sent(self.unreachable(e)))?;
         let answer = Answer::read(resp).await.map_err(|(e, _)| not_sent(e))?;
         if answer.status.is_client_error() {
             return Err(SubmitFailure { error: errors::from_answer(&answer, self.hosted_mode()), delivery: Delivery::Rejected });
@@ -209,8 +215,8 @@ impl PresentonProvider {
     }
 
     /// Export the deck again. Servers from 2026-08 have `/presentation/{id}/export`; older
-    /// ones answer FastAPI's bare 404 "Not Found" (or 405) for it, and re-export through
-    /// `/presentation/edit` with no slide changes instead.
+    /// ones answer 404 (or 405) for it, and re-export through `/presentation/edit` with no
+    /// slide changes instead. When neither route is there, the deck cannot be fetched here.
     async fn export(&self, id: &str, format: ExportFormat) -> Result<DownloadLink, Error> {
         if !looks_like_presentation_id(id) {
             return Err(Error::internal(format!("“{id}” is not a Presenton presentation id.")));
@@ -218,13 +224,35 @@ impl PresentonProvider {
         let export_as = if format == ExportFormat::Pdf { "pdf" } else { "pptx" };
         let answer = match self.post_json(&format!("{PRESENTATION}{id}/export"), &json!({ "export_as": export_as })).await {
             Err(e) if route_missing(&e) => {
-                self.post_json(EDIT, &json!({ "presentation_id": id, "slides": [], "export_as": export_as })).await?
+                match self.post_json(EDIT, &json!({ "presentation_id": id, "slides": [], "export_as": export_as })).await {
+                    Err(e) if route_missing(&e) => return Err(self.unfetchable(Some(id), &e)),
+                    other => other?,
+                }
             }
             other => other?,
         };
         let result = PresentationAndPath::parse(&answer.body).map_err(|why| self.unreadable(&answer, why))?;
         download_link(self.api.base(), &result.path)
             .ok_or_else(|| self.unreadable(&answer, format!("the file path {:?} is not a usable address", result.path)))
+    }
+
+    /// The task said the deck is complete, but this server gives no way to its file (a proxy
+    /// that passes only generate and status, or a version without the lookup routes). The
+    /// deck exists: say so, where to get it, and that nothing is made (or charged) again.
+    fn unfetchable(&self, presentation_id: Option<&str>, cause: &Error) -> Error {
+        let place = match (self.hosted_mode(), presentation_id) {
+            (false, Some(id)) => format!("Open it at {}", edit_link(self.api.base(), id)),
+            (false, None) => format!("Open the server's web page at {} and find it among the presentations", self.api.base()),
+            (true, _) => "Open it in your Presenton account".to_string(),
+        };
+        Error::FileUnavailable {
+            message: format!(
+                "{} made this deck, but does not let Deckhand fetch its file (HTTP {} when Deckhand asked for it). {place}, and download it there. Nothing was charged twice: the deck was made once.",
+                self.name(),
+                cause.details().status.unwrap_or_default()
+            ),
+            details: cause.details().clone(),
+        }
     }
 
     async fn cached_choices(&self, kind: ChoiceKind) -> Result<Vec<Choice>, Error> {
@@ -260,10 +288,31 @@ impl PresentonProvider {
         })
     }
 
+    /// Connection failures in words about the person's own server: the address to check,
+    /// whether it is started, what to do about its certificate. Hosted errors pass as they are.
     fn unreachable(&self, e: Error) -> Error {
+        if self.hosted_mode() {
+            return e;
+        }
+        let base = self.api.base();
         match e {
-            Error::Network { details, .. } if !self.hosted_mode() => Error::Network {
-                message: format!("Could not reach the Presenton server. Is the server running at {}?", self.api.base()),
+            Error::ConnectionRefused { details, .. } => Error::ConnectionRefused {
+                message: format!("Nothing is answering at {base}. Is your Presenton server started? Start it, then try again."),
+                details,
+            },
+            Error::NameNotFound { details, .. } => Error::NameNotFound {
+                message: format!("The server name in {base} could not be found. Check the address in Settings (and that this computer is on the same network as the server)."),
+                details,
+            },
+            Error::Tls { details, .. } => Error::Tls {
+                message: format!(
+                    "Your Presenton server at {base} has a certificate Deckhand does not trust (probably self-signed), so no secure connection was made. Give the server a certificate from a public authority such as Let's Encrypt, or use its plain http:// address."
+                ),
+                details,
+            },
+            Error::Timeout { phase: Some(TimeoutPhase::Connect), details, .. } => Error::Timeout {
+                message: format!("Your Presenton server at {base} did not answer. Is it started, and is the address right?"),
+                phase: Some(TimeoutPhase::Connect),
                 details,
             },
             other => other,
@@ -271,13 +320,18 @@ impl PresentonProvider {
     }
 }
 
-/// FastAPI's answer for a path it has no route for.
+/// A 404 or 405 from a lookup or export route. The task already said the deck is complete,
+/// so this is a route the server (or a proxy in front of it) does not have, not a deck it
+/// does not know.
 fn route_missing(e: &Error) -> bool {
-    match e {
-        Error::NotFound { details, .. } => details.provider_message.as_deref() == Some("Not Found"),
-        Error::Internal { details, .. } => details.status == Some(405),
-        _ => false,
-    }
+    matches!(e.details().status, Some(404 | 405))
+}
+
+/// The server's page for one deck: `edit_path` is `/presentation?id=<id>` (§2.5).
+fn edit_link(base: &Url, id: &str) -> Url {
+    let mut url = crate::providers::http::join_path(base, "/presentation").unwrap_or_else(|_| base.clone());
+    url.query_pairs_mut().append_pair("id", id);
+    url
 }
 
 fn mime_for(name: &str) -> &'static str {
@@ -394,10 +448,18 @@ impl Provider for PresentonProvider {
                 let task = self.fetch_task(&remote.id).await?;
                 match task.presentation_id() {
                     Some(id) => id.to_string(),
-                    None => self.find_presentation(&task).await?.map(|p| p.id).ok_or_else(|| Error::NotFound {
-                        message: format!("{} finished, but Deckhand could not find the deck on it. Open the server's web page to download it.", self.name()),
-                        details: Details { request_id: Some(task.id.clone()), ..Details::default() },
-                    })?,
+                    None => match self.find_presentation(&task).await {
+                        Ok(Some(p)) => p.id,
+                        Ok(None) => {
+                            let cause = Error::NotFound {
+                                message: "The deck is not in the server's list of presentations.".into(),
+                                details: Details { request_id: Some(task.id.clone()), status: Some(404), ..Details::default() },
+                            };
+                            return Err(self.unfetchable(None, &cause));
+                        }
+                        Err(e) if route_missing(&e) => return Err(self.unfetchable(None, &e)),
+                        Err(e) => return Err(e),
+                    },
                 }
             }
         };
@@ -405,7 +467,7 @@ impl Provider for PresentonProvider {
     }
 
     async fn open_download(&self, link: &DownloadLink) -> Result<reqwest::Response, Error> {
-        let resp = self.api.get(link.url.clone(), Some(DOWNLOAD_TIMEOUT)).await?;
+        let resp = self.api.get(link.url.clone(), Some(DOWNLOAD_TIMEOUT)).await.map_err(|e| self.unreachable(e))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -453,7 +515,7 @@ impl Provider for PresentonProvider {
                 Err(e) => Err(e),
             }
         } else {
-            self.get_answer(TEMPLATES).await.map_err(|e| self.unreachable(e))?;
+            self.get_answer(TEMPLATES).await?;
             Ok(ConnectionReport {
                 message: format!("Connected to the Presenton server at {}.", self.api.base()),
                 ..ConnectionReport::default()
@@ -481,9 +543,10 @@ mod tests {
     }
 
     #[test]
-    fn only_fastapis_bare_not_found_means_a_missing_route() {
-        let nf = |m: &str| Error::NotFound { message: String::new(), details: Details { provider_message: Some(m.into()), ..Details::default() } };
-        assert!(route_missing(&nf("Not Found")));
-        assert!(!route_missing(&nf("Presentation not found")));
+    fn a_404_or_405_from_a_lookup_route_means_the_route_is_missing() {
+        let status = |s: u16| Error::NotFound { message: String::new(), details: Details { status: Some(s), ..Details::default() } };
+        assert!(route_missing(&status(404)) && route_missing(&status(405)));
+        assert!(!route_missing(&status(500)) && !route_missing(&status(401)));
+        assert_eq!(edit_link(&Url::parse("http://h:5001/sub").unwrap(), "d300").as_str(), "http://h:5001/sub/presentation?id=d300");
     }
 }

@@ -82,7 +82,7 @@ pub fn from_answer(answer: &Answer, hosted: bool) -> Error {
             details,
         },
         429 => {
-            let secs = answer.retry_after().map(|d| d.as_secs());
+            let secs = answer.retry_after_secs();
             Error::RateLimited {
                 message: match secs {
                     Some(s) => format!("{name} is busy; trying again in {s} seconds."),
