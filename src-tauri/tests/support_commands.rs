@@ -25,7 +25,8 @@ fn system() -> System {
 #[test]
 fn diagnostic_info_says_what_support_needs_and_nothing_secret() {
     let keychain = Arc::new(MemorySecretStore::default());
-    keychain.set(&SecretAccount::GammaApiKey, &Secret::new(KEY)).unwrap();
+    let gamma = SecretAccount::GammaApiKey { origin: deckhand_engine::connection::GAMMA_BASE_URL.into() };
+    keychain.set(&gamma, &Secret::new(KEY)).unwrap();
     let t = TestApp::start(Options { keychain: Ok(keychain), ..Options::default() });
     let mut settings = t.invoke("get_settings", json!({})).unwrap()["settings"].clone();
     settings["defaults"]["gamma"]["instructions"] = json!("Private notes about the merger with Initech");
