@@ -28,6 +28,8 @@ pub const COMMANDS: &[&str] = &[
     "validate_request",
     "submit_deck",
     "list_jobs",
+    "job_counts",
+    "get_job",
     "cancel_job",
     "retry_download",
     "check_again",

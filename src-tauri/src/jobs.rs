@@ -1,8 +1,9 @@
 //! The job engine inside the app: a new deck goes to the server of today's settings, and each
 //! job's later steps to the server it was sent to (see `providers.rs`); engine events go to the
 //! window through one event name, with a desktop notification when a deck is ready.
-//! The engine drives the data folder's journal only while holding its lock, shared with
-//! `deckhand-cli`.
+//! The engine drives the data folder's job store only while holding its lock, shared with
+//! `deckhand-cli`: SQLite would keep two writers' transactions apart, but not two processes
+//! from both resuming (and so both submitting) the same queued deck.
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -39,27 +40,30 @@ impl<R: Runtime> ProviderSource for AppProviders<R> {
 }
 
 /// Forwards engine events to the window, and says "ready" on the desktop when notifications
-/// are on. Emission errors are ignored: a closed window must not stop a download.
+/// are on. Emission errors are ignored: a closed window must not stop a download. The engine
+/// emits while later changes wait their turn, so anything slow (reading the settings, the
+/// notification service) happens on a task of its own.
 pub struct WindowSink<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> EventSink for WindowSink<R> {
     fn emit(&self, event: EngineEvent) {
         if let EngineEvent::JobChanged { job } = &event {
             if job.state == JobState::Done {
-                notify_done(&self.0, job);
+                let (app, file) = (self.0.clone(), job.file.clone());
+                tauri::async_runtime::spawn(async move { notify_done(&app, file) });
             }
         }
         let _ = self.0.emit(EVENT, &event);
     }
 }
 
-fn notify_done<R: Runtime>(app: &AppHandle<R>, job: &deckhand_engine::jobs::Job) {
+fn notify_done<R: Runtime>(app: &AppHandle<R>, file: Option<std::path::PathBuf>) {
     let Some(state) = app.try_state::<AppState>() else { return };
     if !state.settings.get().notifications {
         return;
     }
     use tauri_plugin_notification::NotificationExt;
-    let name = job.file.as_ref().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());
+    let name = file.as_ref().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());
     let body = match name {
         Some(n) => format!("{n} is in your folder."),
         None => "Your deck is ready.".to_string(),
@@ -143,7 +147,7 @@ fn waiting_message(holder: Option<Holder>) -> String {
     }
 }
 
-/// Starts opening the journal in the app's data folder (holding its lock) and resuming every
+/// Starts opening the job store in the app's data folder (holding its lock) and resuming every
 /// unfinished job; job commands wait up to `patience` for it. While another Deckhand holds
 /// the folder, job commands refuse with `in_use` and a sentence saying which one.
 pub fn start<R: Runtime>(app: &AppHandle<R>, patience: Duration) -> Jobs {
@@ -154,7 +158,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, patience: Duration) -> Jobs {
     let (app, task) = (app.clone(), inner.clone());
     tauri::async_runtime::spawn(async move {
         let outcome = match take_lock(&app, &task, patience).await {
-            Ok(waited) => open_engine(&app, &task).map(|engine| (engine, waited)),
+            Ok(waited) => open_engine(&app, &task).await.map(|engine| (engine, waited)),
             Err(e) => Err(e),
         };
         match outcome {
@@ -197,14 +201,18 @@ async fn take_lock<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner, patience: D
     Ok(waited)
 }
 
-fn open_engine<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner) -> Result<Engine, Error> {
+async fn open_engine<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner) -> Result<Engine, Error> {
     let state = app.state::<AppState>();
     debug_assert!(jobs.lock.get().is_some(), "the engine opens only under the data folder's lock");
     let mut config = EngineConfig::new(state.data_dir.clone());
     config.concurrency = state.settings.get().concurrency.as_map().into_iter().collect();
     // Each state change is also a line in the support log (see logging.rs).
+    let providers = Arc::new(AppProviders(app.clone()));
     let sink = Arc::new(LoggingSink::new(Arc::new(WindowSink(app.clone()))));
-    let engine = Engine::open(config, Arc::new(AppProviders(app.clone())), sink)?;
+    // Opening reads the disk (and, once, imports an old journal): not on the async runtime.
+    let engine = tauri::async_runtime::spawn_blocking(move || Engine::open(config, providers, sink))
+        .await
+        .map_err(|e| Error::internal(format!("opening the list of decks stopped unexpectedly: {e}")))??;
     // Called from a task on Tauri's runtime, where the engine spawns each resumed job.
     engine.resume_all();
     Ok(engine)

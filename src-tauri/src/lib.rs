@@ -51,6 +51,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::jobs::validate_request,
             commands::jobs::submit_deck,
             commands::jobs::list_jobs,
+            commands::jobs::job_counts,
+            commands::jobs::get_job,
             commands::jobs::cancel_job,
             commands::jobs::retry_download,
             commands::jobs::check_again,

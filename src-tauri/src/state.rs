@@ -16,7 +16,7 @@ use crate::providers::ProviderFactory;
 use crate::secrets::AppSecrets;
 use crate::settings_store::SettingsStore;
 
-/// Overrides the data folder (settings, journal), as the engine does.
+/// Overrides the data folder (settings, the job store), as the engine does.
 pub const DATA_DIR_ENV: &str = "DECKHAND_DATA_DIR";
 
 pub struct AppState {

@@ -1,14 +1,14 @@
 //! The app's job engine through Tauri's IPC (mock runtime): it holds the data folder's lock for
 //! its whole life, waits for a `deckhand-cli` that holds it instead of writing over its
-//! journal (and says so), and takes Settings' "decks at once" at once.
+//! job store (and says so), and takes Settings' "decks at once" at once.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
 use deckhand_app::jobs::{self, Jobs};
-use deckhand_engine::jobs::journal::{Journal, JournalData};
 use deckhand_engine::jobs::lock::{DataLock, Holder};
+use deckhand_engine::jobs::store::{Store, DB_FILE};
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ProviderKind};
 use serde_json::{json, Value};
@@ -51,7 +51,7 @@ fn saving_settings_applies_decks_at_once_to_the_running_engine() {
 fn the_app_holds_the_data_folder_for_its_whole_life() {
     let t = TestApp::start(Options::default());
     t.app.manage(jobs::start(t.app.handle(), Duration::from_secs(5)));
-    assert_eq!(t.invoke("list_jobs", json!({})).unwrap(), json!([]));
+    assert_eq!(t.invoke("list_jobs", json!({})).unwrap(), json!({"jobs": [], "next_cursor": null, "total": 0}));
     assert!(DataLock::try_acquire(t.data_dir.path(), Holder::Cli).unwrap().is_none(), "a CLI cannot take it");
     assert_eq!(DataLock::holder(t.data_dir.path()), Some(Holder::App));
 }
@@ -62,9 +62,11 @@ fn while_the_command_line_holds_the_decks_the_app_waits_says_so_and_then_takes_o
     let dir = t.data_dir.path().to_path_buf();
     let mut done = Job::new("j-cli".into(), ProviderKind::Gamma, DeckRequest { content: "x".into(), ..Default::default() }, dir.clone(), 1_000);
     done.set_state(JobState::Done, 2_000);
-    let (journal, _) = Journal::open(&dir, 1).unwrap();
-    journal.save(&JournalData { jobs: vec![done], ..Default::default() }).unwrap();
-    let journal_before = std::fs::read(journal.path()).unwrap();
+    Store::open(&dir, 1).unwrap().store.insert(&done).unwrap();
+    // Closed: everything is in the database file itself, and no write-ahead log is left.
+    let store_before = std::fs::read(dir.join(DB_FILE)).unwrap();
+    let wal = dir.join(format!("{DB_FILE}-wal"));
+    assert!(!wal.exists());
 
     let cli = DataLock::try_acquire(&dir, Holder::Cli).unwrap().expect("the lock is free");
     let started = Instant::now();
@@ -80,12 +82,13 @@ fn while_the_command_line_holds_the_decks_the_app_waits_says_so_and_then_takes_o
     );
     let err = t.invoke_err("submit_deck", json!({"provider": "gamma", "request": {"content": "x", "format": "pdf"}}));
     assert_eq!(err["kind"], "in_use", "nothing is journaled while the CLI holds the folder");
-    assert_eq!(std::fs::read(journal.path()).unwrap(), journal_before, "the app wrote nothing");
+    assert_eq!(std::fs::read(dir.join(DB_FILE)).unwrap(), store_before, "the app wrote nothing");
+    assert!(!wal.exists(), "the app did not even open the store");
 
     // The command line finishes: the app takes over on its own and tells the window.
     drop(cli);
     until("the app takes over", || t.invoke("list_jobs", json!({})).is_ok());
-    assert_eq!(t.invoke("list_jobs", json!({})).unwrap()[0]["id"], "j-cli");
+    assert_eq!(t.invoke("list_jobs", json!({})).unwrap()["jobs"][0]["id"], "j-cli");
     until("the window is told", || !events_of_type(&t, "jobs_available").is_empty());
     let notices = events_of_type(&t, "notice");
     assert_eq!(notices.len(), 1, "{notices:?}");

@@ -40,7 +40,7 @@ fn commands_and_jobs_share_one_provider_per_endpoint() {
         t.invoke("submit_deck", json!({"provider": "presenton", "request": {"content": topic, "format": "pdf"}})).unwrap();
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while t.invoke("list_jobs", json!({})).unwrap().as_array().unwrap().iter().any(|j| j["state"] != "failed") {
+    while t.invoke("list_jobs", json!({})).unwrap()["jobs"].as_array().unwrap().iter().any(|j| j["state"] != "failed") {
         assert!(std::time::Instant::now() < deadline, "the jobs did not end");
         std::thread::sleep(Duration::from_millis(20));
     }

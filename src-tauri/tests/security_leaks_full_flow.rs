@@ -246,6 +246,8 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.ok("key_status", json!({"provider": "presenton-self"}));
     s.ok("get_settings", json!({}));
     s.ok("list_jobs", json!({}));
+    s.ok("job_counts", json!({}));
+    s.ok("get_job", json!({"id": g1}));
 
     // The flow did what it says: four real decks, each service paid once per deck, every fault
     // used, the keys in the keychain, the expired link seen and renewed.

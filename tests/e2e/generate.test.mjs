@@ -107,15 +107,23 @@ async function generate(provider, topic) {
   const slides = await s.byTestId("field-slides");
   await s.clear(slides);
   await s.type(slides, "5");
-  const before = new Set(((await s.invoke("list_jobs")).ok || []).map((j) => j.id));
+  const before = new Set((await listJobs()).map((j) => j.id));
   await s.click(await s.byTestId("generate"));
   await screen("jobs");
-  const jobs = (await s.invoke("list_jobs")).ok;
+  const jobs = await listJobs();
   const job = jobs.find((j) => !before.has(j.id));
   assert.ok(job, `no new job after Generate; jobs: ${JSON.stringify(jobs)}`);
   assert.equal(job.provider, provider);
-  assert.equal(job.request.content, topic);
+  // Lists carry the notes' first line only (get_job has the notes).
+  assert.equal(job.topic, topic);
+  assert.equal(job.request.content, undefined);
   return job;
+}
+
+/** The newest page of "Your decks", as the page gets it. */
+async function listJobs() {
+  const page = (await s.invoke("list_jobs", { query: { limit: 100 } })).ok;
+  return page ? page.jobs : [];
 }
 
 /** The job's card as the page shows it: its data-state and status line. */
@@ -134,7 +142,7 @@ async function watchUntilDone(id, timeoutMs = 90_000) {
     const last = seen[seen.length - 1];
     if (!last || last.state !== c.state || last.status !== c.status) seen.push({ state: c.state, status: c.status });
     if (c.state === "failed" || c.state === "needs_attention") {
-      throw new Error(`the deck stopped: ${JSON.stringify((await s.invoke("list_jobs")).ok.find((j) => j.id === id))}`);
+      throw new Error(`the deck stopped: ${JSON.stringify((await listJobs()).find((j) => j.id === id))}`);
     }
     return c.state === "done";
   }, { timeoutMs, what: `job ${id} to be done` }).catch((e) => {
@@ -158,12 +166,13 @@ test("paste a Gamma key on the welcome screen, make a deck, and watch it arrive 
   const job = await generate("gamma", "Photosynthesis for a class of ten-year-olds");
   const seen = await watchUntilDone(job.id);
   assert.equal(submits(gamma), 1, "Gamma was asked once");
+  assert.equal((await s.invoke("get_job", { id: job.id })).ok.request.content, "Photosynthesis for a class of ten-year-olds");
   // The page said where the deck stood while it was being made, not only at the end.
   assert.ok(seen.some((x) => x.state === "running" && /Gamma is making your deck — .+ so far/.test(x.status)),
     `no live status while Gamma worked: ${JSON.stringify(seen)}`);
   await shot("generate-gamma-done");
 
-  const done = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  const done = (await listJobs()).find((j) => j.id === job.id);
   assert.equal(dirname(done.file), join(documents, "Deckhand"));
   assertDeck(done.file);
   assert.deepEqual(savedDecks(), [done.file.split("/").pop()]);
@@ -190,7 +199,7 @@ test("add Presenton in Settings, quit while it makes a deck, start again, and se
     const c = await card(job.id);
     return c.state === "running" && c.status.length > 0;
   }, { timeoutMs: 30_000, what: "Presenton to start making the deck" });
-  const running = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  const running = (await listJobs()).find((j) => j.id === job.id);
   assert.ok(running.remote && running.remote.id, "the task id is known before we quit");
   await shot("generate-presenton-running");
   const decksBefore = savedDecks();
@@ -207,14 +216,14 @@ test("add Presenton in Settings, quit while it makes a deck, start again, and se
   assert.ok(seen.length >= 1);
   await shot("generate-presenton-done");
 
-  const done = (await s.invoke("list_jobs")).ok.find((j) => j.id === job.id);
+  const done = (await listJobs()).find((j) => j.id === job.id);
   assert.equal(done.remote.id, running.remote.id, "the same task was resumed, not a new one sent");
   assertDeck(done.file);
   const decksAfter = savedDecks();
   assert.equal(decksAfter.length, decksBefore.length + 1, `exactly one new file: ${JSON.stringify(decksAfter)}`);
   // Presenton was asked once for this deck: a second submit would be a second charge.
   assert.equal(submits(presenton), 1, "Presenton was asked once, before and after the restart together");
-  const presentonJobs = (await s.invoke("list_jobs")).ok.filter((j) => j.provider === "presenton");
+  const presentonJobs = (await listJobs()).filter((j) => j.provider === "presenton");
   assert.equal(presentonJobs.length, 1);
 });
 

@@ -133,7 +133,7 @@ test("the installed app: paste a key through the page, make a deck, copy diagnos
     const submitted = await s.invoke("submit_deck", { provider: "gamma", request: { content: NOTES, title: "Tide pools", slides: 5, format: "pptx" }, outDir: null });
     assert.ok(submitted.ok, `submit_deck: ${JSON.stringify(submitted.error)}`);
     const done = await waitFor(async () => {
-      const job = (await s.invoke("list_jobs")).ok.find((j) => j.id === submitted.ok.id);
+      const job = (await s.invoke("list_jobs", { query: { limit: 100 } })).ok.jobs.find((j) => j.id === submitted.ok.id);
       if (["failed", "needs_attention", "cancelled"].includes(job.state)) throw new Error(`the deck stopped: ${JSON.stringify(job)}`);
       return job.state === "done" && job;
     }, { timeoutMs: 90_000, what: "the deck to be made" });

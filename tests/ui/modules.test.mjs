@@ -12,7 +12,7 @@ test("command and event names are those of the IPC contract", () => {
   const contract = ["app_info", "key_status", "set_key", "remove_key", "test_connection", "get_settings", "save_settings",
     "confirm_insecure_server", "list_choices", "pick_out_dir", "pick_source_file", "read_source_file", "validate_request",
     "submit_deck", "list_jobs", "cancel_job", "retry_download", "check_again", "retry_job", "remove_job", "open_file",
-    "show_in_folder", "open_editor", "typical_duration"];
+    "show_in_folder", "open_editor", "typical_duration", "job_counts", "get_job"];
   const names = Object.values(COMMANDS);
   for (const name of contract) assert.ok(names.includes(name), name);
   // Additions asked of the Rust side: open an https page in the browser; the log folder, the

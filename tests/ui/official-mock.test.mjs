@@ -33,7 +33,7 @@ function installOfficialMock() {
         case "app_info": return { name: "Deckhand", version: "9.9.9", providers: [] };
         case "key_status": return args.provider === "gamma" ? { set: true, last4: "abcd", sessionOnly: false } : { set: false, last4: null, sessionOnly: false };
         case "get_settings": return { settings, notice: null };
-        case "list_jobs": return [job];
+        case "list_jobs": return { jobs: [job], next_cursor: null, total: 1 };
         case "list_choices": return { items: [] };
         case "typical_duration": return { seconds: null };
         case "validate_request": return null;

@@ -21,6 +21,8 @@ export const COMMANDS = {
   validateRequest: "validate_request",
   submitDeck: "submit_deck",
   listJobs: "list_jobs",
+  jobCounts: "job_counts",
+  getJob: "get_job",
   cancelJob: "cancel_job",
   retryDownload: "retry_download",
   checkAgain: "check_again",
@@ -103,7 +105,15 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   saving?: {part: string, path: string, base: string, size: number, sha256: string}, edit_url?: string,
  *   credits?: {used?: number, remaining?: number}, error?: EngineError,
  *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string,
- *   origin?: {base_url: string, sign_in: "none"|"key"|"basic", user?: string}}} Job
+ *   origin?: {base_url: string, sign_in: "none"|"key"|"basic", user?: string},
+ *   topic: string, made_by_newer_version?: boolean}} Job
+ *   A job as events, lists and job commands send it: its request without `content` and
+ *   `instructions` (get_job has the full record), `topic` the first line of the notes.
+ *   `made_by_newer_version`: a newer Deckhand's deck, shown but not worked on (its state may
+ *   be one this list does not know).
+ * @typedef {{text?: string, states?: string[], providers?: string[], cursor?: string, limit?: number}} HistoryQuery
+ * @typedef {{jobs: Job[], next_cursor: string|null, total: number}} JobPage
+ * @typedef {{by_state: Object<string, number>, by_provider: Object<string, number>}} JobCounts
  * @typedef {{schema_version: 1, default_provider: ProviderId, save_folder: string|null,
  *   defaults: Object<string, Partial<DeckRequest>>, concurrency: Object<string, number>,
  *   notifications: boolean, appearance: "system"|"light"|"dark",

@@ -3,7 +3,7 @@
 import { COMMANDS, call } from "./ipc.js";
 import { h, announce } from "./dom.js";
 import { go } from "./router.js";
-import { state, changed } from "./state.js";
+import { state, changed, rememberJob } from "./state.js";
 import { PROVIDERS, FORMAT_LABELS, providerName } from "./providers.js";
 import { ACTIONS, describeError, actionLabel, renderProblem, renderDetails } from "./errors.js";
 import { confirmDialog } from "./dialogs.js";
@@ -28,10 +28,12 @@ function typicalSeconds(job) {
 }
 
 export function jobTitle(job) {
-  if (job.request.title) return job.request.title;
-  const firstLine = (job.request.content || "").split("\n").map((s) => s.trim()).find(Boolean);
+  const request = job.request || {};
+  if (request.title) return request.title;
+  // Lists and events carry the notes' first line as `topic`, not the notes.
+  const firstLine = job.topic || (request.content || "").split("\n").map((s) => s.trim()).find(Boolean);
   if (firstLine) return firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine;
-  const file = (job.request.source_files || [])[0];
+  const file = (request.source_files || [])[0];
   return file ? fileName(file) : "Untitled deck";
 }
 
@@ -103,7 +105,7 @@ async function act(card, job, command, doneWords) {
       state.downloads.delete(job.id);
       changed("jobs", job.id);
     } else if (result && result.id) {
-      state.jobs.set(result.id, result);
+      rememberJob(result);
       changed("jobs", result.id);
     }
     if (doneWords) announce(doneWords);
@@ -119,8 +121,25 @@ function openAccount(job) {
   else go("settings", { section: job.provider });
 }
 
+/** A deck a newer Deckhand made: shown as it was kept, and only removed from here. */
+function renderNewerCard(job) {
+  const card = h("li", { class: "job-card state-newer", "data-testid": `job-${job.id}`, "data-state": "newer", "aria-labelledby": `job-title-${job.id}` });
+  const meta = [providerName(job.provider) || job.provider, job.created_ms ? `started ${formatTime(job.created_ms)}` : null].filter(Boolean);
+  card.append(
+    h("div", { class: "job-head" },
+      h("h2", { id: `job-title-${job.id}`, class: "job-title" }, jobTitle(job)),
+      h("span", { class: "badge newer", "data-testid": "job-state" }, "Newer version")),
+    h("p", { class: "job-meta" }, meta.join(" · ")),
+    h("p", { class: "job-status", "data-testid": "job-status" }, "A newer version of Deckhand made this deck. Open that version to work on it."),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "button quiet", "data-testid": "job-remove", onclick: () => act(card, job, COMMANDS.removeJob, "Removed from the list. Any file stays in its folder.") }, "Remove from list")),
+    h("div", { class: "card-problem", "data-testid": "job-action-problem" }));
+  return card;
+}
+
 /** @param {import("./ipc.js").Job} job */
 export function renderJobCard(job) {
+  if (job.made_by_newer_version) return renderNewerCard(job);
   const p = providerName(job.provider);
   const card = h("li", { class: `job-card state-${job.state}`, "data-testid": `job-${job.id}`, "data-state": job.state, "aria-labelledby": `job-title-${job.id}` });
   const button = (label, testid, onclick, cls = "button") => h("button", { type: "button", class: cls, "data-testid": testid, onclick }, label);

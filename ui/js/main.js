@@ -2,6 +2,8 @@
 
 import { COMMANDS, EVENT, PROVIDER_IDS, call, listen } from "./ipc.js";
 import { state, changed, noteCredits, readyProviders, subscribe } from "./state.js";
+import { loadFirstPage } from "./history.js";
+import { ACTIVE_STATES } from "./job-card.js";
 import { announce } from "./dom.js";
 import { register, go } from "./router.js";
 import { applyAppearance } from "./appearance.js";
@@ -54,15 +56,7 @@ export async function loadKeys() {
 
 async function loadJobs() {
   try {
-    const jobs = await call(COMMANDS.listJobs);
-    for (const job of jobs) {
-      // An event may have brought a newer record while the list was on its way.
-      const known = state.jobs.get(job.id);
-      if (known && known.updated_ms > job.updated_ms) continue;
-      state.jobs.set(job.id, job);
-      if (job.credits) noteCredits(job.provider, job.credits.remaining);
-    }
-    changed("jobs");
+    await loadFirstPage();
   } catch (e) {
     showBanner(e.message || "Deckhand couldn't load its list of decks.", { tone: "warning" });
   }
@@ -116,7 +110,8 @@ function onEngineEvent(event) {
 function updateJobCount() {
   const badge = document.querySelector('[data-testid="jobs-count"]');
   if (!badge) return;
-  const active = [...state.jobs.values()].filter((j) => !["done", "failed", "cancelled", "needs_attention"].includes(j.state)).length;
+  // A newer Deckhand's deck may be in a state this one does not know; it is not in progress here.
+  const active = [...state.jobs.values()].filter((j) => ACTIVE_STATES.includes(j.state) && !j.made_by_newer_version).length;
   badge.textContent = active ? String(active) : "";
   badge.setAttribute("aria-label", active ? `${active} in progress` : "");
   if (!active) badge.removeAttribute("aria-label");

@@ -12,8 +12,10 @@ export const state = {
   settings: null,
   /** @type {string|null} the settings notice (a corrupt file was reset) */
   notice: null,
-  /** @type {Map<string, import("./ipc.js").Job>} */
+  /** @type {Map<string, import("./ipc.js").Job>} the decks loaded so far (see history.js) */
   jobs: new Map(),
+  /** Where "Your decks" stands in the history: the next page's cursor, how many there are. */
+  history: { nextCursor: null, total: 0, loading: false },
   /** @type {Map<string, {bytes: number, total: number|null}>} */
   downloads: new Map(),
   /** Credits the account has left, by provider, when known. */
@@ -58,6 +60,18 @@ export function noteCredits(provider, remaining) {
     state.credits[provider] = remaining;
     changed("credits", provider);
   }
+}
+
+/**
+ * Remembers a job a command answered with or a list brought, unless an event already brought
+ * a newer record of it: events can overtake the answer of the command that started them.
+ * Returns whether it was taken.
+ */
+export function rememberJob(job) {
+  const known = state.jobs.get(job.id);
+  if (known && known.updated_ms >= job.updated_ms) return false;
+  state.jobs.set(job.id, job);
+  return true;
 }
 
 /** Jobs newest first. */

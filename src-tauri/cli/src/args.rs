@@ -35,7 +35,7 @@ Files:
 
 Exit status:
   0  done (with --no-wait: the service accepted the job)
-  1  failed or cancelled, or Deckhand itself could not work (journal, keychain)
+  1  failed or cancelled, or Deckhand itself could not work (its list of decks, keychain)
   2  bad input: nothing was sent and nothing was charged
   3  needs your attention (a submit may or may not have reached the service, or the deck was
      made but its file could not be fetched), or the deck is still being made on the server
@@ -62,8 +62,8 @@ pub struct Cli {
 pub enum Command {
     /// Make one deck and download it.
     Generate(GenerateArgs),
-    /// Every job in the journal.
-    List,
+    /// The jobs, newest first (all of them, or those that match).
+    List(ListArgs),
     /// One job's state.
     Status {
         /// The job's id, as `list` shows it.
@@ -82,12 +82,30 @@ pub enum Command {
         /// The job's id, as `list` shows it.
         id: String,
     },
-    /// Finish every unfinished job in the journal.
+    /// Finish every unfinished job.
     Resume,
     /// One deck per line, or a CSV file whose header names the fields (content, content_file,
     /// title, slides, language, format, theme, template, instructions, provider, out, files;
     /// any other column is a provider option).
     Batch(BatchArgs),
+}
+
+/// What `list` shows.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ListArgs {
+    /// Only jobs whose title or topic contains this (any case).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only jobs in this state (queued, submitting, running, downloading, done, failed,
+    /// cancelled, needs_attention). Repeatable.
+    #[arg(long = "state")]
+    pub states: Vec<String>,
+    /// Only jobs of this service (gamma, presenton, presenton-self). Repeatable.
+    #[arg(long = "provider")]
+    pub providers: Vec<String>,
+    /// At most this many (the newest).
+    #[arg(long)]
+    pub limit: Option<u64>,
 }
 
 /// Options shared by `generate` and (as defaults) `batch`.
@@ -255,6 +273,7 @@ pub fn plan(content: String, title: Option<String>, opts: &DeckOptions, cwd: &st
         instructions: opts.instructions.clone().or(d.instructions),
         source_files: files,
         options,
+        ..Default::default()
     };
     Ok(Planned { provider, request, out_dir })
 }

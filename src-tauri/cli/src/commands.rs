@@ -1,4 +1,4 @@
-//! The commands, over the same engine and journal as the app.
+//! The commands, over the same engine and job store as the app.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use deckhand_engine::Error;
 
 use crate::args::{create_out_dirs, plan, read_content, BatchArgs, Cli, Command, GenerateArgs, InputError, Planned};
 use crate::batch::parse_batch;
+use crate::history::{Found, Reader};
 use crate::output::{self, combined_exit_code, exit_code, EXIT_BAD_INPUT, EXIT_DONE, EXIT_FAILED};
 use crate::progress::DisplaySink;
 use crate::providers::{CliProviders, APP_IDENTIFIER};
@@ -84,26 +85,23 @@ async fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             b.deck.app = app.clone();
             batch(b, json, &cwd, app).await
         }
-        Command::List => {
-            let s = Session::open_for_reading(json)?;
-            let jobs = s.jobs();
-            if json {
-                println!("{}", output::list_to_json(&jobs));
-            } else if jobs.is_empty() {
-                println!("No jobs yet.");
-            } else {
-                for j in &jobs {
-                    println!("{}", output::human(j));
-                }
-            }
+        Command::List(args) => {
+            let reader = Reader::open(engine_config(None)?)?;
+            crate::history::list(&reader, args, json).await?;
             Ok(Outcome { code: EXIT_DONE })
         }
-        Command::Status { id } => {
-            let s = Session::open_for_reading(json)?;
-            let job = s.job(&id)?;
-            print_job(&job, json);
-            Ok(Outcome { code: exit_code(&job) })
-        }
+        Command::Status { id } => match Reader::open(engine_config(None)?)?.find(&id)? {
+            Some(Found::Job(job)) => {
+                print_job(&job, json);
+                Ok(Outcome { code: exit_code(&job) })
+            }
+            Some(Found::Newer(record)) => {
+                let line = if json { crate::history::json_newer(&record).to_string() } else { crate::history::human_newer(&record) };
+                println!("{line}");
+                Ok(Outcome { code: EXIT_FAILED })
+            }
+            None => Err(not_found(&id).into()),
+        },
         Command::Cancel { id } => {
             let s = Session::open(None, app, json, false)?;
             let job = s.engine.cancel(&id).await?;
@@ -113,7 +111,7 @@ async fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
         Command::Download { id, again } => download(&id, again, json, app).await,
         Command::Resume => {
             let s = Session::open(None, app, json, true)?;
-            let unfinished: Vec<String> = s.engine.jobs().into_iter().filter(|j| j.is_active()).map(|j| j.id).collect();
+            let unfinished = s.engine.unfinished();
             s.engine.resume_all();
             let jobs = s.wait_all(&unfinished).await?;
             print_jobs(&jobs, json);
@@ -175,7 +173,7 @@ async fn download(id: &str, again: bool, json: bool, app: Option<Settings>) -> R
     let job = if job.is_active() {
         // Interrupted here (the CLI stopped): finish it, and every other unfinished job with
         // it, so none is left half-sent when this command ends.
-        let unfinished: Vec<String> = s.engine.jobs().into_iter().filter(|j| j.is_active()).map(|j| j.id).collect();
+        let unfinished = s.engine.unfinished();
         s.engine.resume_all();
         s.wait_all(&unfinished).await?;
         s.job(id)?
@@ -285,22 +283,6 @@ impl Session {
         Ok(Session { engine, providers, _lock: Some(lock), display })
     }
 
-    /// For `list` and `status`: the engine when no other CLI is running; else a read of the
-    /// journal another process is writing (atomically replaced, so always whole).
-    fn open_for_reading(json: bool) -> Result<Reader, Error> {
-        let config = engine_config(None)?;
-        if let Some(_lock) = DataLock::try_acquire(&config.data_dir, Holder::Cli)? {
-            let _ = json;
-            let engine = Engine::open(config, Arc::new(CliProviders::new(None, None)), Arc::new(deckhand_engine::events::NullSink))?;
-            return Ok(Reader(engine.jobs()));
-        }
-        let path = config.data_dir.join(deckhand_engine::jobs::journal::FILE_NAME);
-        let bytes = std::fs::read(&path).map_err(|e| Error::journal(format!("Could not read {}: {e}", path.display())))?;
-        let data: deckhand_engine::jobs::journal::JournalData =
-            serde_json::from_slice(&bytes).map_err(|e| Error::journal(format!("Could not read {}: {e}", path.display())))?;
-        Ok(Reader(data.jobs))
-    }
-
     fn job(&self, id: &str) -> Result<Job, Error> {
         self.engine.job(id).ok_or_else(|| not_found(id))
     }
@@ -361,18 +343,6 @@ fn refused_by(holder: Option<Holder>) -> Error {
         Some(Holder::App) => "The Deckhand app is using your decks; close it (or wait until it is closed) and try again.",
         _ => "Another deckhand-cli is working on these jobs. Stop it with Ctrl-C first (its jobs continue with `deckhand-cli resume`).",
     })
-}
-
-struct Reader(Vec<Job>);
-
-impl Reader {
-    fn jobs(&self) -> Vec<Job> {
-        self.0.clone()
-    }
-
-    fn job(&self, id: &str) -> Result<Job, Error> {
-        self.0.iter().find(|j| j.id == id).cloned().ok_or_else(|| not_found(id))
-    }
 }
 
 fn not_found(id: &str) -> Error {

@@ -1,4 +1,4 @@
-//! deckhand-cli: the same engine and journal as the app, for scripts and batch runs.
+//! deckhand-cli: the same engine and job store as the app, for scripts and batch runs.
 
 use clap::Parser;
 
@@ -16,7 +16,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     let code = runtime.block_on(deckhand_cli::commands::run(cli));
-    // Job tasks still running (with --no-wait) stop here; the journal says where they stood.
+    // Job tasks still running (with --no-wait) stop here; the job store says where they stood.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     std::process::ExitCode::from(code)
 }

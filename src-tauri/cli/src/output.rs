@@ -85,6 +85,11 @@ pub fn combined_exit_code(jobs: &[Job]) -> u8 {
 /// A few lines for a person.
 pub fn human(job: &Job) -> String {
     let name = job.request.title.clone().unwrap_or_else(|| first_words(&job.request.content));
+    human_named(job, &name)
+}
+
+/// [`human`], with the name to show (lists have the topic, not the notes).
+pub fn human_named(job: &Job, name: &str) -> String {
     let mut out = format!("{}  {}  {}  \"{}\"", job.id, job.provider.as_str(), state_words(job), name);
     if let Some(f) = &job.file {
         out.push_str(&format!("\n  file: {}", f.display()));
@@ -131,7 +136,7 @@ pub fn state_words(job: &Job) -> &'static str {
     }
 }
 
-fn first_words(s: &str) -> String {
+pub fn first_words(s: &str) -> String {
     let words: Vec<&str> = s.split_whitespace().take(8).collect();
     let mut t = words.join(" ");
     if t.chars().count() > 60 {
@@ -181,7 +186,7 @@ mod tests {
         stalled.stalled = true;
         assert_eq!(exit_code(&stalled), 3);
         let mut refused = job(JobState::Failed);
-        refused.error = Some(Error::invalid_input("slides", "Too many slides."));
+        refused.error = Some(Error::invalid_input("slides", "Too many slides.").into());
         assert_eq!(exit_code(&refused), 2);
         assert_eq!(combined_exit_code(&[job(JobState::Done), job(JobState::NeedsAttention)]), 3);
         assert_eq!(combined_exit_code(&[stalled, job(JobState::Failed)]), 1);

@@ -1,12 +1,13 @@
-//! The built binary without any service: bad input refused before anything is journaled,
-//! `list`/`status`/`cancel`/`download` over a journal written in the engine's own format,
-//! JSON shapes and exit statuses.
+//! The built binary without any service: bad input refused before anything is recorded,
+//! `list`/`status`/`cancel`/`download` over a job store written by the engine itself, JSON
+//! shapes and exit statuses.
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME};
 use deckhand_engine::jobs::lock::{DataLock, Holder};
+use deckhand_engine::jobs::record::Stored;
+use deckhand_engine::jobs::store::{Store, DB_FILE as FILE_NAME};
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ProviderKind, RemoteJob};
 use deckhand_engine::Error;
@@ -38,13 +39,15 @@ fn job(id: &str, state: JobState) -> Job {
 }
 
 fn write_journal(dir: &Path, jobs: Vec<Job>) {
-    let (journal, _) = Journal::open(dir, 1).unwrap();
-    journal.save(&JournalData { jobs, ..Default::default() }).unwrap();
+    let store = Store::open(dir, 1).unwrap().store;
+    for job in &jobs {
+        store.insert(job).unwrap();
+    }
 }
 
 fn journal_jobs(dir: &Path) -> Vec<Job> {
-    let data: JournalData = serde_json::from_slice(&std::fs::read(dir.join(FILE_NAME)).unwrap()).unwrap();
-    data.jobs
+    let stored = Store::open_reader(dir).unwrap().unwrap().all().unwrap();
+    stored.into_iter().map(|s| if let Stored::Known(job) = s { *job } else { panic!("unreadable") }).collect()
 }
 
 #[test]
@@ -104,7 +107,7 @@ fn list_and_status_read_the_journal() {
     done.file = Some(dir.path().join("Solar.pptx"));
     done.edit_url = Some("https://gamma.app/docs/x".into());
     let mut failed = job("j-failed", JobState::Failed);
-    failed.error = Some(Error::Server { message: "Gamma had a problem.".into(), details: Default::default() });
+    failed.error = Some(Error::Server { message: "Gamma had a problem.".into(), details: Default::default() }.into());
     let attention = job("j-attn", JobState::NeedsAttention);
     let mut stalled = job("j-stalled", JobState::Running);
     stalled.stalled = true;
@@ -235,4 +238,53 @@ fn by_default_the_cli_uses_the_apps_data_folder() {
     // the same folder with APP_IDENTIFIER. Same journal, so the two share one lock.
     let conf: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tauri.conf.json")).unwrap()).unwrap();
     assert_eq!(conf["identifier"], deckhand_cli::providers::APP_IDENTIFIER);
+}
+
+#[test]
+fn list_pages_newest_first_and_searches_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jobs = Vec::new();
+    for (i, (title, state, provider)) in [
+        ("Tides", JobState::Done, ProviderKind::Gamma),
+        ("Budget review", JobState::Failed, ProviderKind::Presenton),
+        ("Tidal energy", JobState::Done, ProviderKind::Presenton),
+        ("Volcanoes", JobState::Cancelled, ProviderKind::Gamma),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut j = job(&format!("j-{i}"), state);
+        j.provider = provider;
+        j.request.title = Some(title.into());
+        j.created_ms += i as u64;
+        jobs.push(j);
+    }
+    write_journal(dir.path(), jobs);
+    // An earlier version's list with a deck made by a newer Deckhand: brought over, kept, shown.
+    let newer = serde_json::json!({"version": 2, "jobs": [{"id": "j-newer", "provider": "gamma", "state": "paused",
+        "created_ms": 1, "updated_ms": 1, "request": {"content": "Glaciers", "format": "pptx"}, "out_dir": "/tmp"}]});
+    std::fs::write(dir.path().join("journal.json"), newer.to_string()).unwrap();
+
+    let ids = |args: &[&str]| -> Vec<String> {
+        let o = cli(dir.path(), &[&["--json", "list"], args].concat());
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout_json(&o).as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(&[]), vec!["j-3", "j-2", "j-1", "j-0", "j-newer"], "newest first");
+    assert_eq!(ids(&["--search", "TID"]), vec!["j-2", "j-0"]);
+    assert_eq!(ids(&["--state", "done", "--provider", "presenton"]), vec!["j-2"]);
+    assert_eq!(ids(&["--state", "failed", "--state", "cancelled"]), vec!["j-3", "j-1"]);
+    assert_eq!(ids(&["--limit", "2"]), vec!["j-3", "j-2"]);
+    let o = cli(dir.path(), &["list", "--limit", "2"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("\"Volcanoes\"") && text.ends_with("… and 3 more (--limit shows more).\n"), "{text}");
+    assert_eq!(String::from_utf8_lossy(&cli(dir.path(), &["list", "--search", "nothing like it"]).stdout), "No jobs match.\n");
+
+    let o = cli(dir.path(), &["--json", "status", "j-newer"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout_json(&o)["made_by_newer_version"], true);
+    let o = cli(dir.path(), &["list", "--search", "glaciers"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("made by a newer Deckhand"), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = cli(dir.path(), &["--json", "list", "--limit", "0"]);
+    assert_eq!(stdout_json(&o), serde_json::json!([]));
 }

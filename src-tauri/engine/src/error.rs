@@ -122,7 +122,7 @@ error_enum! {
     InsecureConnection => "insecure_connection" {},
     /// The person cancelled.
     Cancelled => "cancelled" {},
-    /// The job journal could not be read or written.
+    /// The list of jobs (the job store) could not be read or written.
     Journal => "journal" {},
     /// Another Deckhand (the app, or the command line) is working on the jobs of this data
     /// folder; this one waits for it rather than write over its changes.

@@ -8,13 +8,17 @@ use crate::jobs::Job;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EngineEvent {
-    /// A job changed state or progress message; carries the whole record.
-    JobChanged { job: Box<Job> },
+    /// A job changed state or progress message. Here the whole job; sent to the window as
+    /// its view (`jobs::view`: no notes, plus `topic`), whatever the notes hold.
+    JobChanged {
+        #[serde(serialize_with = "crate::jobs::view::serialize_as_view")]
+        job: Box<Job>,
+    },
     /// Bytes of a download so far (throttled; the first and the last are always sent).
     DownloadProgress { job_id: String, bytes: u64, total: Option<u64> },
     /// A job was removed from the history (its file stays).
     JobRemoved { job_id: String },
-    /// Something the person should know that belongs to no job (a journal set aside, …).
+    /// Something the person should know that belongs to no job (a damaged list kept aside, …).
     Notice { message: String },
     /// The job list can be read now (it could not while another Deckhand held it): fetch it.
     JobsAvailable,

@@ -2,7 +2,7 @@
 //! dependency so it builds and tests without GTK or WebKit.
 //!
 //! Layers (see DESIGN.md): [`providers`] speak the three HTTP APIs; [`jobs`] runs the state
-//! machine, journal, polling and downloads; the app and the CLI supply a [`SecretStore`] and
+//! machine, the job store, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
 pub mod activity_log;

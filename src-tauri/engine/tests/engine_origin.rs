@@ -5,7 +5,6 @@
 
 mod support;
 
-use deckhand_engine::jobs::journal::{Journal, JournalData};
 use deckhand_engine::jobs::JobState;
 use deckhand_engine::providers::RemoteJob;
 use support::*;
@@ -17,7 +16,7 @@ async fn a_job_records_the_endpoint_it_was_sent_to() {
     assert_eq!(job.origin, Some(endpoint("https://service.test/")));
     let done = h.wait(&job.id).await;
     assert_eq!(done.state, JobState::Done);
-    let on_disk = Journal::open(&h.data_dir(), 2).unwrap().1.data.jobs;
+    let on_disk = stored_jobs(&h.data_dir());
     assert_eq!(on_disk[0].origin, Some(endpoint("https://service.test/")), "journaled with the job");
     assert!(h.fake.calls.lock().unwrap().endpoints.iter().all(|e| e.as_ref() == Some(&endpoint("https://service.test/"))));
 }
@@ -84,8 +83,9 @@ async fn a_job_journaled_before_endpoints_were_recorded_follows_todays_settings(
     let mut v = serde_json::to_value(&old).unwrap();
     assert!(v.get("origin").is_none(), "an earlier version wrote no origin");
     v.as_object_mut().unwrap().remove("origin");
-    let (journal, _) = Journal::open(&h.data_dir(), 1).unwrap();
-    journal.save(&JournalData { jobs: vec![serde_json::from_value(v).unwrap()], ..Default::default() }).unwrap();
+    // As an earlier version left it: in its journal, imported at the next start.
+    let journal = serde_json::json!({"version": 2, "jobs": [v]});
+    std::fs::write(h.data_dir().join(deckhand_engine::jobs::journal::FILE_NAME), journal.to_string()).unwrap();
     h.reopen(|_| {});
     h.engine.resume_all();
     let done = h.wait("j0000000001-aaaaaa").await;

@@ -1,12 +1,13 @@
-//! After a crash: a journal left in each state resumes correctly, and a damaged or old
-//! journal is handled without losing anything silently.
+//! After a crash: a job store left in each state resumes correctly, and a damaged store or an
+//! old journal is handled without losing anything silently.
 
 mod support;
 
 use std::fs;
 
-use deckhand_engine::jobs::journal::{Journal, JournalData, FILE_NAME, JOURNAL_VERSION};
+use deckhand_engine::jobs::journal::FILE_NAME;
 use deckhand_engine::jobs::saving::{fingerprint, Saving};
+use deckhand_engine::jobs::store::Store;
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::{DeckRequest, ExportFormat, ProviderKind, RemoteJob};
 use deckhand_engine::EngineEvent;
@@ -29,11 +30,10 @@ fn job_in(state: JobState, remote: Option<&str>, out: &std::path::Path) -> Job {
     job
 }
 
-/// A data folder whose journal holds `job`, as a crash would have left it.
+/// A data folder whose store holds `job`, as a crash would have left it.
 fn crashed_with(job: Job) -> Harness {
     let h = harness(|_| {});
-    let (journal, _) = Journal::open(&h.data_dir(), 1).unwrap();
-    journal.save(&JournalData { jobs: vec![job], ..Default::default() }).unwrap();
+    Store::open(&h.data_dir(), 1).unwrap().store.insert(&job).unwrap();
     h
 }
 
@@ -99,8 +99,10 @@ async fn a_job_caught_downloading_fetches_a_fresh_link_and_downloads_again() {
     assert_eq!(fs::read(done.file.unwrap()).unwrap(), pdf_bytes());
 }
 
+// Changed with the job store: a journal that cannot be imported used to be set aside as
+// `journal.corrupt-*.json`; now it is left exactly where it was (the next start tries again).
 #[tokio::test(start_paused = true)]
-async fn a_corrupt_journal_is_set_aside_and_reported() {
+async fn a_corrupt_journal_is_left_as_it_was_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     fs::create_dir_all(&data).unwrap();
@@ -108,30 +110,15 @@ async fn a_corrupt_journal_is_set_aside_and_reported() {
     let fake = FakeProvider::new();
     let (engine, sink) = open_engine(&data, &fake, |_| {});
     assert!(engine.jobs().is_empty());
-    let notices: Vec<String> = sink
-        .0
-        .lock()
-        .unwrap()
-        .iter()
-        .filter_map(|e| match e {
-            EngineEvent::Notice { message } => Some(message.clone()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(notices.len(), 1);
-    let aside: Vec<_> = fs::read_dir(&data)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("journal.corrupt-"))
-        .collect();
-    assert_eq!(aside.len(), 1, "{aside:?}");
-    assert!(notices[0].contains(&aside[0]));
-    assert_eq!(fs::read(data.join(&aside[0])).unwrap(), b"{\"version\":2,\"jobs\":[{\"id\":\"j1\",");
+    let notices = notices(&sink);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("could not bring over your earlier list") && notices[0].contains("left as it was"), "{}", notices[0]);
+    assert_eq!(fs::read(data.join(FILE_NAME)).unwrap(), b"{\"version\":2,\"jobs\":[{\"id\":\"j1\",");
+    assert_eq!(names_in(&data, "journal"), vec![FILE_NAME.to_string()], "nothing renamed or added");
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_version_1_journal_is_migrated_and_its_running_job_resumed() {
+async fn a_version_1_journal_is_imported_and_its_running_job_resumed() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     fs::create_dir_all(&data).unwrap();
@@ -146,24 +133,27 @@ async fn a_version_1_journal_is_migrated_and_its_running_job_resumed() {
              "file": dir.path().join("out/Older.pptx")}
         ]
     });
-    fs::write(data.join(FILE_NAME), serde_json::to_vec(&v1).unwrap()).unwrap();
+    let bytes = serde_json::to_vec(&v1).unwrap();
+    fs::write(data.join(FILE_NAME), &bytes).unwrap();
     let fake = FakeProvider::new();
-    let (engine, _sink) = open_engine(&data, &fake, |_| {});
+    let (engine, sink) = open_engine(&data, &fake, |_| {});
+    assert!(notices(&sink).is_empty(), "{:?}", notices(&sink));
     assert_eq!(engine.jobs().len(), 2);
     let old = engine.job("j0000000001-aaaaaa").unwrap();
     assert!(!old.history.is_empty());
-    // The finished v1 deck taught a duration (needs three to be used; check it was kept).
-    let on_disk: serde_json::Value = serde_json::from_slice(&fs::read(data.join(FILE_NAME)).unwrap()).unwrap();
-    assert_eq!(on_disk["version"], 1, "opening alone does not rewrite a journal that needed no crash fix");
+    // The old file is kept, unchanged, under a name that says it was brought over.
+    assert!(!data.join(FILE_NAME).exists());
+    let kept = names_in(&data, "journal.json.imported-");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(fs::read(data.join(&kept[0])).unwrap(), bytes);
     engine.resume_all();
     let done = tokio::time::timeout(std::time::Duration::from_secs(3600), engine.wait("j0000000001-aaaaaa")).await.unwrap().unwrap();
     assert_eq!(done.state, JobState::Done);
-    let on_disk: serde_json::Value = serde_json::from_slice(&fs::read(data.join(FILE_NAME)).unwrap()).unwrap();
-    assert_eq!(on_disk["version"], JOURNAL_VERSION);
     // The migrated finished deck taught one duration; the resumed job, accepted "long ago"
     // (1970 in this fixture), is past the deadline and teaches nothing.
-    assert_eq!(on_disk["durations"]["samples"].as_array().unwrap().len(), 1, "{}", on_disk["durations"]);
-    assert_eq!(on_disk["durations"]["samples"][0]["secs"], 120.0);
+    let db = rusqlite::Connection::open(data.join(deckhand_engine::jobs::store::DB_FILE)).unwrap();
+    let secs: Vec<f64> = db.prepare("SELECT secs FROM durations").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(secs, vec![120.0]);
     assert_eq!(fake.submits(), 0);
 }
 
@@ -296,6 +286,6 @@ async fn the_final_name_is_journaled_while_still_free_and_before_the_file_takes_
     assert_eq!(done.state, JobState::Done);
     assert_eq!(done.file.as_deref(), Some(out.join("Deck named (2).pdf").as_path()));
     assert_eq!(*watch.0.lock().unwrap(), vec![(out.join("Deck named (2).pdf"), false)], "journaled once, while the name was free");
-    let on_disk = Journal::open(&dir.path().join("data"), 2).unwrap().1.data.jobs;
+    let on_disk = stored_jobs(&dir.path().join("data"));
     assert_eq!(on_disk[0].saving, None, "cleared with `done`");
 }

@@ -1,11 +1,14 @@
-//! Decks: submit, list, and the controls a presenter has over each one.
+//! Decks: submit, list, and the controls a presenter has over each one. Jobs reach the window
+//! as views (no notes; see `deckhand_engine::jobs::view`); `get_job` gives one full record.
 
 use std::time::Duration;
 
-use deckhand_engine::jobs::Job;
+use deckhand_engine::jobs::view::JobView;
+use deckhand_engine::jobs::{HistoryPage, HistoryQuery, JobCounts};
 use deckhand_engine::providers::DeckRequest;
 use deckhand_engine::Error;
 use serde::Serialize;
+use serde_json::Value;
 use tauri::State;
 
 use crate::chosen_files::ChosenFiles;
@@ -19,6 +22,7 @@ use crate::state::AppState;
 #[tauri::command(async)]
 pub fn validate_request(state: State<'_, AppState>, chosen: State<'_, ChosenFiles>, provider: String, mut request: DeckRequest) -> Result<(), Error> {
     let kind = parse_provider(&provider)?;
+    request.refuse_unknown_fields()?;
     chosen.resolve_request(&mut request)?;
     provider_for(&state, kind)?.validate(&request)
 }
@@ -32,41 +36,54 @@ pub async fn submit_deck(
     chosen: State<'_, ChosenFiles>,
     provider: String,
     mut request: DeckRequest,
-) -> Result<Job, Error> {
+) -> Result<JobView, Error> {
     let kind = parse_provider(&provider)?;
     chosen.resolve_request(&mut request)?;
     let out = state.save_folder();
     // The default folder (Documents/Deckhand) may not exist yet; a chosen one should.
     std::fs::create_dir_all(&out).map_err(|e| Error::disk(format!("Deckhand could not create the folder {}: {e}", out.display())))?;
-    jobs.engine().await?.submit(kind, request, out).await
+    jobs.engine().await?.submit(kind, request, out).await.map(JobView)
 }
 
-/// Waits briefly at start while the engine opens; refuses with `in_use` while another
-/// Deckhand holds the decks.
+/// A page of "Your decks", newest first, searched and filtered as `query` says (everything
+/// optional). Waits briefly at start while the engine opens; refuses with `in_use` while
+/// another Deckhand holds the decks.
 #[tauri::command]
-pub async fn list_jobs(jobs: State<'_, Jobs>) -> Result<Vec<Job>, Error> {
-    Ok(jobs.engine().await?.jobs())
+pub async fn list_jobs(jobs: State<'_, Jobs>, query: Option<HistoryQuery>) -> Result<HistoryPage, Error> {
+    jobs.engine().await?.list(query.unwrap_or_default()).await
+}
+
+/// How many decks in each state and for each service.
+#[tauri::command]
+pub async fn job_counts(jobs: State<'_, Jobs>) -> Result<JobCounts, Error> {
+    jobs.engine().await?.counts().await
+}
+
+/// One deck's full record, notes included.
+#[tauri::command]
+pub async fn get_job(jobs: State<'_, Jobs>, id: String) -> Result<Value, Error> {
+    jobs.engine().await?.record(&id)
 }
 
 #[tauri::command]
-pub async fn cancel_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine().await?.cancel(&id).await
+pub async fn cancel_job(jobs: State<'_, Jobs>, id: String) -> Result<JobView, Error> {
+    jobs.engine().await?.cancel(&id).await.map(JobView)
 }
 
 #[tauri::command]
-pub async fn retry_download(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine().await?.retry_download(&id).await
+pub async fn retry_download(jobs: State<'_, Jobs>, id: String) -> Result<JobView, Error> {
+    jobs.engine().await?.retry_download(&id).await.map(JobView)
 }
 
 #[tauri::command]
-pub async fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine().await?.check_again(&id).await
+pub async fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<JobView, Error> {
+    jobs.engine().await?.check_again(&id).await.map(JobView)
 }
 
 /// Make the deck again as a new job (only ever when the person asks).
 #[tauri::command]
-pub async fn retry_job(jobs: State<'_, Jobs>, id: String) -> Result<Job, Error> {
-    jobs.engine().await?.retry_as_new(&id).await
+pub async fn retry_job(jobs: State<'_, Jobs>, id: String) -> Result<JobView, Error> {
+    jobs.engine().await?.retry_as_new(&id).await.map(JobView)
 }
 
 /// Remove from the list; the file stays where it is.

@@ -87,8 +87,8 @@ impl Session {
     }
 
     pub fn job(&self, id: &str) -> Value {
-        let jobs = self.ok("list_jobs", json!({}));
-        jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
+        let page = self.ok("list_jobs", json!({}));
+        page["jobs"].as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
     }
 
     /// Polls `list_jobs` until the job is in `state`; fails at once if it ends in another.

@@ -40,6 +40,8 @@
     listeners: new Map(),
     cspViolations: [],
     nextJob: 1,
+    /** cmd → function(answer), run just before the command answers (set from a test). */
+    beforeAnswer: {},
     /** Files the "person" picked or dropped: token -> path, as Rust keeps them. */
     tokens: new Map(),
     /** Questions the "person" was asked in native dialogs. */
@@ -65,6 +67,47 @@
   document.addEventListener("securitypolicyviolation", (e) => fake.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
   const isLoopback = (host) => ["localhost", "127.0.0.1", "[::1]"].includes(host);
+
+  // The history contract of the Rust side (list_jobs, job_counts, get_job): jobs travel as
+  // views — the record without request.content and request.instructions, plus `topic`.
+  const topicOf = (content) => {
+    const line = String(content || "").split("\n").map((l) => l.trim()).find(Boolean) || "";
+    return line.length > 120 ? `${line.slice(0, 119).trimEnd()}…` : line;
+  };
+  const view = (j) => {
+    if (!j) return j;
+    const v = clone(j);
+    v.topic = topicOf(j.request && j.request.content);
+    if (v.request) { delete v.request.content; delete v.request.instructions; }
+    return v;
+  };
+  const newestFirst = (a, b) => (b.created_ms - a.created_ms) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  function listJobs(query = {}) {
+    const q = query || {};
+    const limit = q.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw { kind: "invalid_input", field: "limit", message: "A page holds 1 to 500 decks." };
+    const text = (q.text || "").trim().toLowerCase();
+    let jobs = fake.jobs.filter((j) => (!q.states || q.states.includes(j.state)) && (!q.providers || q.providers.includes(j.provider))
+      && (!text || `${(j.request && j.request.title) || ""}\n${topicOf(j.request && j.request.content)}`.toLowerCase().includes(text)));
+    jobs.sort(newestFirst);
+    const total = jobs.length;
+    if (q.cursor) {
+      const [ms, ...rest] = String(q.cursor).split(":");
+      const id = rest.join(":");
+      jobs = jobs.filter((j) => j.created_ms < Number(ms) || (j.created_ms === Number(ms) && j.id < id));
+    }
+    const page = jobs.slice(0, limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(view), next_cursor: jobs.length > limit ? `${last.created_ms}:${last.id}` : null, total };
+  }
+  function jobCounts() {
+    const counts = { by_state: {}, by_provider: {} };
+    for (const j of fake.jobs) {
+      counts.by_state[j.state] = (counts.by_state[j.state] || 0) + 1;
+      counts.by_provider[j.provider] = (counts.by_provider[j.provider] || 0) + 1;
+    }
+    return counts;
+  }
   const job = (id) => {
     const found = fake.jobs.find((j) => j.id === id);
     if (!found) throw { kind: "not_found", message: "Deckhand has no deck with that id." };
@@ -124,18 +167,20 @@
       const sent = files.length ? { ...request, source_files: files } : request;
       const created = { id: `job-${fake.nextJob++}`, provider, request: sent, state: "queued", created_ms: now, updated_ms: now, out_dir: fake.settings.save_folder || "/home/ada/Documents/Deckhand" };
       fake.jobs.push(created);
-      return created;
+      return view(created);
     },
-    list_jobs: () => fake.jobs,
-    cancel_job: ({ id }) => Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() }),
-    retry_download: ({ id }) => Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() }),
-    check_again: ({ id }) => Object.assign(job(id), { state: "running", error: undefined, updated_ms: Date.now() }),
+    list_jobs: ({ query }) => listJobs(query),
+    job_counts: () => jobCounts(),
+    get_job: ({ id }) => ({ ...clone(job(id)), topic: topicOf(job(id).request && job(id).request.content) }),
+    cancel_job: ({ id }) => view(Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() })),
+    retry_download: ({ id }) => view(Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() })),
+    check_again: ({ id }) => view(Object.assign(job(id), { state: "running", stalled: false, error: undefined, updated_ms: Date.now() })),
     retry_job: ({ id }) => {
       const old = job(id);
       const now = Date.now();
       const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request: old.request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir };
       fake.jobs.push(created);
-      return created;
+      return view(created);
     },
     remove_job: ({ id }) => { job(id); fake.jobs = fake.jobs.filter((j) => j.id !== id); return null; },
     open_file: () => null,
@@ -166,7 +211,10 @@
     if (fake.fail[cmd]) throw clone(fake.fail[cmd]);
     const handler = handlers[cmd];
     if (!handler) throw { kind: "internal", message: `The fake backend has no command ${cmd}.` };
-    return clone(handler(args));
+    const result = clone(handler(args));
+    // A test may send events before the answer arrives, as the engine's can be.
+    if (fake.beforeAnswer[cmd]) fake.beforeAnswer[cmd](clone(result));
+    return result;
   }
 
   function listen(name, handler) {

@@ -1,20 +1,44 @@
-// Your decks: every deck with a live status, including those from before a restart.
+// Your decks: every deck with a live status, including those from before a restart, newest
+// first, a page at a time ("Show older decks" asks the app for the next one).
 
-import { h } from "../dom.js";
+import { h, announce } from "../dom.js";
 import { go } from "../router.js";
 import { state, subscribe, jobsNewestFirst } from "../state.js";
+import { loadMore } from "../history.js";
 import { ACTIVE_STATES, renderJobCard, statusLine, updateDownload } from "../job-card.js";
+import { renderProblem } from "../errors.js";
 
 export function renderJobs(root, opts = {}) {
   const list = h("ul", { class: "job-list", "data-testid": "job-list", "aria-label": "Decks" });
   const empty = h("div", { class: "callout", "data-testid": "jobs-empty" },
     h("p", {}, "No decks yet. When you make one, you can follow it here — even after closing Deckhand."),
     h("button", { type: "button", class: "button primary", "data-testid": "jobs-new", onclick: () => go("new-deck") }, "Make a deck"));
+  const moreProblem = h("div", { class: "card-problem", "data-testid": "jobs-more-problem" });
+  const more = h("button", { type: "button", class: "button", "data-testid": "jobs-more", onclick: showMore }, "Show older decks");
+  const moreRow = h("div", { class: "actions jobs-more" }, more, moreProblem);
   root.append(h("div", { class: "page", "data-testid": "screen-jobs" },
     h("div", { class: "page-head" },
       h("h1", {}, "Your decks"),
       h("button", { type: "button", class: "button", "data-testid": "jobs-new-top", onclick: () => go("new-deck") }, "New deck")),
-    empty, list));
+    empty, list, moreRow));
+
+  async function showMore() {
+    moreProblem.replaceChildren();
+    const before = state.jobs.size;
+    try {
+      await loadMore();
+      const added = state.jobs.size - before;
+      announce(added === 1 ? "One older deck is shown." : `${added} older decks are shown.`);
+    } catch (err) {
+      moreProblem.replaceChildren(renderProblem(err, "Deckhand"));
+    }
+  }
+
+  function renderMore() {
+    moreRow.hidden = !state.history.nextCursor;
+    more.disabled = state.history.loading;
+    more.textContent = state.history.loading ? "Loading older decks…" : "Show older decks";
+  }
 
   function renderAll() {
     const jobs = jobsNewestFirst();
@@ -24,6 +48,7 @@ export function renderJobs(root, opts = {}) {
       if (job.id === opts.highlight) card.classList.add("highlight");
       return card;
     }));
+    renderMore();
   }
 
   /** Replaces one card, keeping keyboard focus where it was. */
@@ -42,6 +67,7 @@ export function renderJobs(root, opts = {}) {
   }
 
   const unsubscribe = subscribe((topic, id) => {
+    if (topic === "history") renderMore();
     if (topic === "jobs") {
       if (id && state.jobs.has(id) && list.querySelector(`[data-testid="job-${CSS.escape(id)}"]`)) renderOne(id);
       else renderAll();

@@ -4,7 +4,7 @@
 import { COMMANDS, call } from "../ipc.js";
 import { h, announce } from "../dom.js";
 import { go } from "../router.js";
-import { state, changed, readyProviders, noteCredits, subscribe } from "../state.js";
+import { state, changed, readyProviders, noteCredits, rememberJob, subscribe } from "../state.js";
 import { PROVIDERS, FORMAT_LABELS, providerName } from "../providers.js";
 import { LIMITS, checkLimits } from "../limits.js";
 import { formatNumber } from "../format.js";
@@ -312,7 +312,7 @@ export function renderNewDeck(root, opts = {}) {
       await call(COMMANDS.validateRequest, { provider, request });
       // The deck goes to the folder chosen in Settings (or the default); Rust knows which.
       const job = await call(COMMANDS.submitDeck, { provider, request });
-      state.jobs.set(job.id, job);
+      rememberJob(job);
       if (job.credits) noteCredits(provider, job.credits.remaining);
       changed("jobs", job.id);
       Object.assign(draft, { content: "", title: "", instructions: "", files: [] });

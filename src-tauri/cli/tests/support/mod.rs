@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use deckhand_engine::jobs::journal::{JournalData, FILE_NAME};
+use deckhand_engine::jobs::record::Stored;
+use deckhand_engine::jobs::store::Store;
+use deckhand_engine::jobs::Job;
 use serde_json::Value;
 
 /// Fakes and CLI both run with this time scale: a "60-second" generation takes 0.6 s.
@@ -82,10 +84,24 @@ impl Place {
         }
     }
 
-    pub fn journal(&self) -> Option<JournalData> {
-        let bytes = std::fs::read(self.data().join(FILE_NAME)).ok()?;
-        Some(serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("the journal does not parse: {e}")))
+    /// The job store as another process sees it now (`None` before the CLI created it).
+    pub fn journal(&self) -> Option<Journal> {
+        let store = Store::open_reader(&self.data()).unwrap_or_else(|e| panic!("the job store does not open: {e}"))?;
+        let stored = store.all().unwrap_or_else(|e| panic!("the job store cannot be read: {e}"));
+        let jobs = stored
+            .into_iter()
+            .map(|s| match s {
+                Stored::Known(job) => *job,
+                Stored::Newer(record) => panic!("a record this Deckhand cannot read: {record:?}"),
+            })
+            .collect();
+        Some(Journal { jobs })
     }
+}
+
+/// Every job the store holds, oldest first.
+pub struct Journal {
+    pub jobs: Vec<Job>,
 }
 
 /// Every file in `dir` whose name is final (not `.part`) must be a complete deck.

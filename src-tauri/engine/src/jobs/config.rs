@@ -1,4 +1,4 @@
-//! The engine's knobs: where the journal lives, how many decks per service at once, how to
+//! The engine's knobs: where the job store lives, how many decks per service at once, how to
 //! poll and for how long.
 
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::jobs::poll_schedule::PollRules;
 use crate::providers::ProviderKind;
 
-/// Overrides the data folder (the journal's home), for tests, the CLI and portable setups.
+/// Overrides the data folder (the job store's home), for tests, the CLI and portable setups.
 pub const DATA_DIR_ENV: &str = "DECKHAND_DATA_DIR";
 
 #[derive(Debug, Clone, PartialEq)]

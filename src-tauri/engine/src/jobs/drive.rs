@@ -1,5 +1,6 @@
-//! One job's task: wait for a slot, submit, poll, download. Each step is journaled before the
-//! step that depends on it; every await can be cut short by the job's cancellation token.
+//! One job's task: wait for a slot, submit, poll, download. Each step is written to the job
+//! table before the step that depends on it; every await can be cut short by the job's
+//! cancellation token.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -9,19 +10,43 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::events::EngineEvent;
+use crate::connection::Endpoint;
+use crate::events::{EngineEvent, EventSink};
+use crate::jobs::config::EngineConfig;
 use crate::jobs::download::{claim_name, too_many, Download, Fetched};
+use crate::jobs::history::DurationSample;
 use crate::jobs::ids::now_ms;
 use crate::jobs::poll_schedule::{next_delay, Learned, PollInput};
-use crate::jobs::runner::{Halt, Inner, UpdateError};
+use crate::jobs::queue::Slots;
 use crate::jobs::saving::{next_free_name, Leftover, Saving};
+use crate::jobs::table::{Halt, JobTable, UpdateError};
 use crate::jobs::throttle::Throttle;
 use crate::jobs::{Job, JobState};
-use crate::providers::{Delivery, DownloadLink, Progress, Provider, RemoteJob, RemoteState, RemoteStatus};
+use crate::providers::{Delivery, DownloadLink, Progress, Provider, ProviderKind, RemoteJob, RemoteState, RemoteStatus};
 use crate::{Details, Error};
 
+/// Where jobs go and the providers that reach them. Keys and servers may change in Settings
+/// at any time; a job stays with the endpoint it was made for.
+pub trait ProviderSource: Send + Sync {
+    /// Where a new deck for `kind` goes now (today's settings); recorded on the job.
+    fn endpoint(&self, kind: ProviderKind) -> Result<Endpoint, Error>;
+
+    /// The provider that reaches `endpoint` with that endpoint's own credential. `None`: a job
+    /// journaled before endpoints were recorded, which follows today's settings.
+    fn provider(&self, kind: ProviderKind, endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error>;
+}
+
+/// What every job's task works with: the job table and the engine's services.
+pub(crate) struct Services {
+    pub(crate) config: EngineConfig,
+    pub(crate) providers: Arc<dyn ProviderSource>,
+    pub(crate) sink: Arc<dyn EventSink>,
+    pub(crate) slots: Arc<Slots>,
+    pub(crate) table: Arc<JobTable>,
+}
+
 struct Ctx {
-    inner: Arc<Inner>,
+    svc: Arc<Services>,
     id: String,
     epoch: u64,
     token: CancellationToken,
@@ -33,28 +58,33 @@ enum Next {
     Download { link: Option<DownloadLink>, title: Option<String> },
 }
 
-pub(crate) async fn drive(inner: Arc<Inner>, id: String, epoch: u64, token: CancellationToken) {
-    let ctx = Ctx { inner, id, epoch, token };
+pub(crate) async fn drive(svc: Arc<Services>, id: String, epoch: u64, token: CancellationToken) {
+    let ctx = Ctx { svc, id, epoch, token };
     // Halts are already recorded (or belong to whoever superseded this run).
     let _ = run(&ctx).await;
 }
 
 impl Ctx {
+    fn table(&self) -> &JobTable {
+        &self.svc.table
+    }
+
     fn job(&self) -> Result<Job, Halt> {
-        self.inner.job(&self.id).ok_or(Halt::Superseded)
+        self.table().job(&self.id).ok_or(Halt::Superseded)
     }
 
-    fn update(&self, f: impl FnOnce(&mut Job)) -> Result<Job, Halt> {
-        self.update_full(|job, _| f(job))
+    async fn update(&self, f: impl FnOnce(&mut Job)) -> Result<Job, Halt> {
+        self.halt_on_failure(self.table().update(&self.id, Some(self.epoch), f).await)
     }
 
-    fn update_full(&self, f: impl FnOnce(&mut Job, &mut crate::jobs::history::DurationHistory)) -> Result<Job, Halt> {
-        self.halt_on_failure(self.inner.update_full(&self.id, Some(self.epoch), f))
+    /// An update that may teach how long generation takes.
+    async fn update_learning(&self, f: impl FnOnce(&mut Job) -> Option<DurationSample>) -> Result<Job, Halt> {
+        self.halt_on_failure(self.table().update_learning(&self.id, Some(self.epoch), f).await)
     }
 
-    /// An update that sees the other jobs (to choose a file name none of them is claiming).
-    fn update_seeing_others(&self, f: impl FnOnce(&mut Job, &[Job])) -> Result<Job, Halt> {
-        self.halt_on_failure(self.inner.update_seeing_others(&self.id, Some(self.epoch), |job, _, others| f(job, others)))
+    /// An update that sees which file names other jobs are claiming.
+    async fn update_claiming(&self, f: impl FnOnce(&mut Job, &dyn Fn(&std::path::Path) -> bool)) -> Result<Job, Halt> {
+        self.halt_on_failure(self.table().update_claiming(&self.id, self.epoch, f).await)
     }
 
     fn halt_on_failure(&self, result: Result<Job, UpdateError>) -> Result<Job, Halt> {
@@ -62,18 +92,21 @@ impl Ctx {
             Ok(job) => Ok(job),
             Err(UpdateError::Superseded) => Err(Halt::Superseded),
             Err(UpdateError::Failed(e)) => {
-                self.inner.report_unjournaled_failure(&self.id, self.epoch, e);
+                self.table().report_unsaved_failure(&self.id, self.epoch, e);
                 Err(Halt::Ended)
             }
         }
     }
 
     /// Records a bad ending.
-    fn end(&self, state: JobState, error: Error) -> Halt {
-        match self.update(|j| {
-            j.fail(state, error, now_ms());
-            j.progress = None;
-        }) {
+    async fn end(&self, state: JobState, error: Error) -> Halt {
+        match self
+            .update(|j| {
+                j.fail(state, error, now_ms());
+                j.progress = None;
+            })
+            .await
+        {
             Ok(_) => Halt::Ended,
             Err(h) => h,
         }
@@ -95,15 +128,15 @@ impl Ctx {
 async fn run(ctx: &Ctx) -> Result<(), Halt> {
     let job = ctx.job()?;
     // The server the job was sent to, with its own credential, whatever the settings say now.
-    let provider = match ctx.inner.providers.provider(job.provider, job.origin.as_ref()) {
+    let provider = match ctx.svc.providers.provider(job.provider, job.origin.as_ref()) {
         Ok(p) => p,
         // Already on the service: fixing the settings and checking again can still get it.
-        Err(e) if job.remote.is_some() => return Err(ctx.end(JobState::NeedsAttention, e)),
-        Err(e) => return Err(ctx.end(JobState::Failed, e)),
+        Err(e) if job.remote.is_some() => return Err(ctx.end(JobState::NeedsAttention, e).await),
+        Err(e) => return Err(ctx.end(JobState::Failed, e).await),
     };
     let _slot = match job.state {
-        JobState::Queued => ctx.or_cancel(ctx.inner.slots.acquire(job.provider)).await?,
-        _ => ctx.inner.slots.enter(job.provider),
+        JobState::Queued => ctx.or_cancel(ctx.svc.slots.acquire(job.provider)).await?,
+        _ => ctx.svc.slots.enter(job.provider),
     };
     let mut next = match job.state {
         JobState::Queued => submit(ctx, provider.as_ref()).await?,
@@ -127,14 +160,14 @@ fn submit_backoff(attempt: u32, retry_after: Option<u64>) -> Duration {
 }
 
 async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
-    let max_attempts = ctx.inner.config.submit_retries + 1;
+    let max_attempts = ctx.svc.config.submit_retries + 1;
     loop {
-        // Journaled before the POST: a crash from here on must not lead to a second POST.
+        // Saved before the POST: a crash from here on must not lead to a second POST.
         let job = ctx.update(|j| {
             j.set_state(JobState::Submitting, now_ms());
             j.submit_attempts += 1;
             j.progress = Some(format!("Sending the request to {}…", j.provider.display_name()));
-        })?;
+        }).await?;
         let name = job.provider.display_name();
         let failure = match ctx.or_cancel(provider.submit(&job.request)).await? {
             Ok(submitted) => {
@@ -145,7 +178,7 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                     j.set_state(JobState::Running, now_ms());
                     // "Running" says it; the service's own progress (Presenton) fills this in.
                     j.progress = None;
-                })?;
+                }).await?;
                 return Ok(Next::Poll);
             }
             Err(f) => f,
@@ -167,17 +200,17 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                 ),
                 details,
             };
-            return Err(ctx.end(JobState::NeedsAttention, error));
+            return Err(ctx.end(JobState::NeedsAttention, error).await);
         }
         if !may_repeat || job.submit_attempts >= max_attempts {
-            return Err(ctx.end(JobState::Failed, failure.error));
+            return Err(ctx.end(JobState::Failed, failure.error).await);
         }
         let wait = submit_backoff(job.submit_attempts, failure.error.retry_after_secs());
         ctx.update(|j| {
             j.set_state(JobState::Queued, now_ms());
             j.progress = Some(format!("Could not reach {name}; trying again in {} s.", wait.as_secs().max(1)));
-            j.error = Some(failure.error.clone());
-        })?;
+            j.error = Some(failure.error.clone().into());
+        }).await?;
         ctx.sleep(wait).await?;
     }
 }
@@ -215,12 +248,12 @@ fn apply_status(j: &mut Job, st: &RemoteStatus) {
 async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
     let job = ctx.job()?;
     let Some(remote) = job.remote.clone() else {
-        return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to ask about.")));
+        return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to ask about.")).await);
     };
     let name = job.provider.display_name();
-    let rules = ctx.inner.config.poll.rules(job.provider);
-    let deadline = ctx.inner.config.poll.deadline(job.provider);
-    let learned = ctx.inner.durations().stats(job.provider, job.request.slides).map(|s| Learned::new(&rules, s));
+    let rules = ctx.svc.config.poll.rules(job.provider);
+    let deadline = ctx.svc.config.poll.deadline(job.provider);
+    let learned = ctx.table().duration_stats(job.provider, job.request.slides).map(|s| Learned::new(&rules, s));
     // Time already spent on the service before this session (a restart, a check-again).
     let before = Duration::from_millis(now_ms().saturating_sub(job.running_since_ms().unwrap_or_else(now_ms)));
     let session = Instant::now();
@@ -231,7 +264,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
             consecutive_errors: errors,
             retry_after,
             learned,
-            jitter: ctx.inner.jitter(),
+            jitter: ctx.table().jitter(),
         };
         ctx.sleep(next_delay(&rules, &input)).await?;
         match ctx.or_cancel(provider.status(&remote)).await? {
@@ -241,17 +274,16 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                 match st.state {
                     RemoteState::Completed => {
                         let took = before + session.elapsed();
-                        ctx.update_full(|j, durations| {
+                        ctx.update_learning(|j| {
                             apply_status(j, &st);
-                            // A deck seen only after a stall or a long pause says little
-                            // about how long generation takes.
-                            if took <= deadline {
-                                durations.record(j.provider, j.request.slides, took, now_ms());
-                            }
                             j.error = None;
                             j.set_state(JobState::Downloading, now_ms());
                             j.progress = Some("Downloading…".into());
-                        })?;
+                            // A deck seen only after a stall or a long pause says little
+                            // about how long generation takes.
+                            (took <= deadline).then(|| DurationSample::new(j.provider, j.request.slides, took, now_ms()))
+                        })
+                        .await?;
                         return Ok(Next::Download { link: st.download, title: st.title });
                     }
                     RemoteState::Failed => {
@@ -259,8 +291,8 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                             message: format!("{name} could not make this deck. Try again, perhaps with shorter or simpler content."),
                             details: Details::default(),
                         });
-                        ctx.update(|j| apply_status(j, &st))?;
-                        return Err(ctx.end(JobState::Failed, error));
+                        ctx.update(|j| apply_status(j, &st)).await?;
+                        return Err(ctx.end(JobState::Failed, error).await);
                     }
                     _ => {
                         let current = ctx.job()?;
@@ -275,7 +307,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                             ctx.update(|j| {
                                 apply_status(j, &st);
                                 j.error = None;
-                            })?;
+                            }).await?;
                         }
                     }
                 }
@@ -284,20 +316,20 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                 errors += 1;
                 retry_after = e.retry_after_secs().map(Duration::from_secs);
                 if errors == 3 {
-                    ctx.update(|j| j.progress = Some(format!("Having trouble reaching {name}; still trying.")))?;
+                    ctx.update(|j| j.progress = Some(format!("Having trouble reaching {name}; still trying."))).await?;
                 }
             }
             // The service no longer knows the job: asking again will not help.
-            Err(e @ Error::NotFound { .. }) => return Err(ctx.end(JobState::Failed, e)),
+            Err(e @ Error::NotFound { .. }) => return Err(ctx.end(JobState::Failed, e).await),
             // Keys, setup, answers we cannot read: the deck may still exist; the person fixes
             // the cause and checks again.
-            Err(e) => return Err(ctx.end(JobState::NeedsAttention, e)),
+            Err(e) => return Err(ctx.end(JobState::NeedsAttention, e).await),
         }
         if session.elapsed() >= deadline {
             ctx.update(|j| {
                 j.stalled = true;
                 j.progress = Some(format!("Still running on {name} — check again later."));
-            })?;
+            }).await?;
             return Err(Halt::Ended);
         }
     }
@@ -332,9 +364,9 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
         }
     }
     let Some(remote) = job.remote.clone() else {
-        return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to download from.")));
+        return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to download from.")).await);
     };
-    let max = ctx.inner.config.download_retries;
+    let max = ctx.svc.config.download_retries;
     let (mut expired, mut transient) = (0u32, 0u32);
     let mut failed_links = Vec::new();
     let mut link = link;
@@ -349,18 +381,18 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
                     continue;
                 }
                 // Finished is finished: the deck exists, only its file is out of reach here.
-                Err(e @ Error::FileUnavailable { .. }) => return Err(ctx.end(JobState::NeedsAttention, e)),
-                Err(e) => return Err(ctx.end(JobState::Failed, e)),
+                Err(e @ Error::FileUnavailable { .. }) => return Err(ctx.end(JobState::NeedsAttention, e).await),
+                Err(e) => return Err(ctx.end(JobState::Failed, e).await),
             },
         };
         if let Err(e) = tokio::fs::create_dir_all(&job.out_dir).await {
             let error = Error::disk(format!("The folder {} could not be created: {e}. Choose another folder.", job.out_dir.display()));
-            return Err(ctx.end(JobState::Failed, error));
+            return Err(ctx.end(JobState::Failed, error).await);
         }
         let name = base_name(&job, title.as_deref(), &current);
         let result = match ctx.or_cancel(provider.open_download(&current)).await? {
             Ok(resp) => {
-                let sink = ctx.inner.sink.clone();
+                let sink = ctx.svc.sink.clone();
                 let job_id = ctx.id.clone();
                 let mut throttle = Throttle::new(Duration::from_millis(100));
                 let mut last = (0u64, None);
@@ -378,7 +410,7 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
                         Some(size) if last.0 == 0 => (size, Some(size)),
                         _ => last,
                     };
-                    ctx.inner.sink.emit(EngineEvent::DownloadProgress { job_id: ctx.id.clone(), bytes, total });
+                    ctx.svc.sink.emit(EngineEvent::DownloadProgress { job_id: ctx.id.clone(), bytes, total });
                 }
                 r
             }
@@ -392,14 +424,14 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
             Err(Error::ExpiredLink { .. }) if expired < max => {
                 expired += 1;
                 failed_links.push(current.url.clone());
-                ctx.update(|j| j.progress = Some("The download link had expired; getting a fresh one…".into()))?;
+                ctx.update(|j| j.progress = Some("The download link had expired; getting a fresh one…".into())).await?;
             }
             Err(e) if e.is_transient() && transient < max => {
                 transient += 1;
                 ctx.sleep(submit_backoff(transient, e.retry_after_secs())).await?;
                 link = Some(current);
             }
-            Err(e) => return Err(ctx.end(JobState::Failed, e)),
+            Err(e) => return Err(ctx.end(JobState::Failed, e).await),
         }
     }
 }
@@ -411,8 +443,8 @@ async fn save(ctx: &Ctx, job: &Job, fetched: Fetched) -> Result<(), Halt> {
     let mut from = 1;
     loop {
         let mut chosen = None;
-        ctx.update_seeing_others(|j, others| {
-            chosen = next_free_name(&job.out_dir, &fetched.base, ext, from, others);
+        ctx.update_claiming(|j, claimed| {
+            chosen = next_free_name(&job.out_dir, &fetched.base, ext, from, claimed);
             j.saving = chosen.as_ref().map(|(_, path)| Saving {
                 part: fetched.part.clone(),
                 path: path.clone(),
@@ -420,9 +452,10 @@ async fn save(ctx: &Ctx, job: &Job, fetched: Fetched) -> Result<(), Halt> {
                 size: fetched.size,
                 sha256: fetched.sha256.clone(),
             });
-        })?;
+        })
+        .await?;
         let Some((n, path)) = chosen else {
-            return Err(ctx.end(JobState::Failed, too_many(&job.out_dir, &fetched.base)));
+            return Err(ctx.end(JobState::Failed, too_many(&job.out_dir, &fetched.base)).await);
         };
         let (part, target) = (fetched.part.clone(), path.clone());
         let claimed = tokio::task::spawn_blocking(move || claim_name(&part, &target))
@@ -431,10 +464,10 @@ async fn save(ctx: &Ctx, job: &Job, fetched: Fetched) -> Result<(), Halt> {
         match claimed {
             Ok(true) => {
                 fetched.claimed();
-                return finish(ctx, path);
+                return finish(ctx, path).await;
             }
             Ok(false) => from = n + 1,
-            Err(e) => return Err(ctx.end(JobState::Failed, e)),
+            Err(e) => return Err(ctx.end(JobState::Failed, e).await),
         }
     }
 }
@@ -447,23 +480,23 @@ async fn finish_saving(ctx: &Ctx, job: &Job, saving: Saving) -> Result<bool, Hal
     let inspected = saving.clone();
     let found = tokio::task::spawn_blocking(move || inspected.inspect(format)).await.unwrap_or(Leftover::Nothing);
     match found {
-        Leftover::Saved => finish(ctx, saving.path).map(|_| true),
+        Leftover::Saved => finish(ctx, saving.path).await.map(|_| true),
         Leftover::Part => save(ctx, job, Fetched::recovered(saving.part, saving.base, saving.size, saving.sha256)).await.map(|_| true),
         Leftover::Nothing => {
-            ctx.update(|j| j.saving = None)?;
+            ctx.update(|j| j.saving = None).await?;
             Ok(false)
         }
     }
 }
 
-fn finish(ctx: &Ctx, path: PathBuf) -> Result<(), Halt> {
+async fn finish(ctx: &Ctx, path: PathBuf) -> Result<(), Halt> {
     ctx.update(|j| {
         j.file = Some(path);
         j.saving = None;
         j.error = None;
         j.set_state(JobState::Done, now_ms());
         j.progress = None;
-    })?;
+    }).await?;
     Ok(())
 }
 

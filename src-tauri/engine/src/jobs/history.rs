@@ -1,4 +1,4 @@
-//! Learned generation times per provider and deck size, kept in the journal, so the poll
+//! Learned generation times per provider and deck size, kept in the job store, so the poll
 //! schedule can poll where a deck is likely to be ready and the UI can say "usually ~2 min".
 
 use std::time::Duration;
@@ -19,6 +19,12 @@ pub struct DurationSample {
     pub bucket: u8,
     pub secs: f64,
     pub at_ms: u64,
+}
+
+impl DurationSample {
+    pub fn new(provider: ProviderKind, slides: Option<u32>, took: Duration, at_ms: u64) -> DurationSample {
+        DurationSample { provider, bucket: size_bucket(slides), secs: took.as_secs_f64(), at_ms }
+    }
 }
 
 /// Size buckets: generation time grows with slides. 0 means "the service decides".
@@ -69,8 +75,14 @@ pub struct DurationHistory {
 
 impl DurationHistory {
     pub fn record(&mut self, provider: ProviderKind, slides: Option<u32>, took: Duration, at_ms: u64) {
-        let bucket = size_bucket(slides);
-        self.samples.push(DurationSample { provider, bucket, secs: took.as_secs_f64(), at_ms });
+        self.add(DurationSample::new(provider, slides, took, at_ms));
+    }
+
+    /// Adds a sample, keeping only the newest [`MAX_PER_BUCKET`] of its provider and size (the
+    /// store trims the same way).
+    pub fn add(&mut self, sample: DurationSample) {
+        let (provider, bucket) = (sample.provider, sample.bucket);
+        self.samples.push(sample);
         let same: Vec<usize> = (0..self.samples.len())
             .filter(|&i| self.samples[i].provider == provider && self.samples[i].bucket == bucket)
             .collect();

@@ -1,8 +1,10 @@
-//! One Deckhand at a time per data folder. The app and the command line each keep the journal
-//! in memory and write it whole, so two of them on the same folder would write over each
-//! other's changes. Whoever drives the jobs holds this OS file lock for as long as it does (a
-//! killed process releases it at once); beside it, a note says who holds it, so the one kept
-//! waiting can tell the person what it is waiting for.
+//! One Deckhand at a time drives the jobs of a data folder. The job store is SQLite, which
+//! keeps two processes' transactions apart but not their work: two drivers would each resume
+//! the same queued deck and both submit it (paid twice), or both download one file. So
+//! whoever drives the jobs holds this OS file lock for as long as it does (a killed process
+//! releases it at once); beside it, a note says who holds it, so the one kept waiting can tell
+//! the person what it is waiting for. Reading needs no lock: `deckhand-cli list` reads the
+//! store while the app works (WAL readers see only whole transactions).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -58,7 +60,7 @@ fn open(dir: &Path) -> Result<File, Error> {
 }
 
 fn lock_error(e: std::io::Error) -> Error {
-    Error::journal(format!("Deckhand could not lock its job list: {e}."))
+    Error::journal(format!("Deckhand could not lock its list of decks: {e}."))
 }
 
 impl DataLock {

@@ -1,353 +1,233 @@
-//! The engine the app and the CLI hold: it owns the jobs, the journal and the per-job tasks,
-//! and offers the controls (submit, cancel, retry, check again, remove, wait). The work of
-//! one job, step by step, is in `drive.rs`.
-//!
-//! Every change goes through [`Inner::update`], which writes the journal before the change is
-//! visible and before the caller acts on it, then tells the sink. Each running task owns its
-//! job through an epoch; cancel, retry or check-again start a new epoch, so a task that was
-//! told to stop can never write over what came after it.
+//! The engine the app and the CLI hold: it opens the job store, starts and watches the
+//! per-job tasks, and offers the controls (submit, cancel, retry, check again, remove, wait)
+//! and the history's questions (list, counts, one record). The jobs themselves are the job
+//! table's (`table.rs`); the work of one job, step by step, is in `drive.rs`.
 
-use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio_util::sync::CancellationToken;
+use futures_util::FutureExt;
+use serde_json::Value;
 
-use crate::connection::Endpoint;
 use crate::events::{EngineEvent, EventSink};
 use crate::jobs::config::EngineConfig;
-use crate::jobs::history::DurationHistory;
-use crate::jobs::ids::{new_job_id, now_ms, Rng};
-use crate::jobs::journal::{Journal, JournalData};
+use crate::jobs::drive::Services;
+use crate::jobs::ids::now_ms;
+use crate::jobs::listing::{HistoryPage, HistoryQuery, JobCounts};
 use crate::jobs::queue::Slots;
+use crate::jobs::record::Stored;
+use crate::jobs::store::{Durability, Store};
+use crate::jobs::table::{made_by_newer, unknown_job, JobTable};
+use crate::jobs::view::full_record;
 use crate::jobs::{Job, JobId, JobState};
-use crate::providers::{DeckRequest, Provider, ProviderKind};
+use crate::providers::{DeckRequest, ProviderKind};
 use crate::{Details, Error};
 
-/// Where jobs go and the providers that reach them. Keys and servers may change in Settings
-/// at any time; a job stays with the endpoint it was made for.
-pub trait ProviderSource: Send + Sync {
-    /// Where a new deck for `kind` goes now (today's settings); recorded on the job.
-    fn endpoint(&self, kind: ProviderKind) -> Result<Endpoint, Error>;
-
-    /// The provider that reaches `endpoint` with that endpoint's own credential. `None`: a job
-    /// journaled before endpoints were recorded, which follows today's settings.
-    fn provider(&self, kind: ProviderKind, endpoint: Option<&Endpoint>) -> Result<Arc<dyn Provider>, Error>;
-}
+pub use crate::jobs::drive::ProviderSource;
 
 /// The job engine. Cheap to clone.
 #[derive(Clone)]
 pub struct Engine {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) config: EngineConfig,
-    pub(crate) providers: Arc<dyn ProviderSource>,
-    pub(crate) sink: Arc<dyn EventSink>,
-    pub(crate) slots: Arc<Slots>,
-    journal: Journal,
-    shared: Mutex<Shared>,
-    changed: watch::Sender<u64>,
-}
-
-struct Shared {
-    data: JournalData,
-    runs: HashMap<JobId, Run>,
-    next_epoch: u64,
-    rng: Rng,
-}
-
-struct Run {
-    epoch: u64,
-    token: CancellationToken,
-}
-
-/// Why a job task stops without recording anything more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Halt {
-    /// Cancelled, or superseded by a newer run of the same job.
-    Superseded,
-    /// The job reached a state where this task has nothing more to do (already recorded).
-    Ended,
-}
-
-fn unknown_job() -> Error {
-    Error::NotFound { message: "That job is not in the list any more.".into(), details: Details::default() }
+    svc: Arc<Services>,
 }
 
 fn busy(what: &str) -> Error {
     Error::InvalidInput { message: format!("This job is still being worked on; {what}"), field: None, details: Details::default() }
 }
 
-impl Inner {
-    fn lock(&self) -> MutexGuard<'_, Shared> {
-        self.shared.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub(crate) fn job(&self, id: &str) -> Option<Job> {
-        self.lock().data.jobs.iter().find(|j| j.id == id).cloned()
-    }
-
-    pub(crate) fn durations(&self) -> DurationHistory {
-        self.lock().data.durations.clone()
-    }
-
-    pub(crate) fn jitter(&self) -> f64 {
-        self.lock().rng.next_f64()
-    }
-
-    /// Applies `f` to the job, journals it, then reports it. With `epoch`, only while that run
-    /// still owns the job. On a journal failure nothing changes and the error is returned:
-    /// the side effect that depended on it must not happen.
-    pub(crate) fn update_full(
-        &self,
-        id: &str,
-        epoch: Option<u64>,
-        f: impl FnOnce(&mut Job, &mut DurationHistory),
-    ) -> Result<Job, UpdateError> {
-        self.update_seeing_others(id, epoch, |job, durations, _| f(job, durations))
-    }
-
-    /// [`Inner::update_full`], with the other jobs in view (read only): a choice that must not
-    /// collide with theirs is made and journaled in one step.
-    pub(crate) fn update_seeing_others(
-        &self,
-        id: &str,
-        epoch: Option<u64>,
-        f: impl FnOnce(&mut Job, &mut DurationHistory, &[Job]),
-    ) -> Result<Job, UpdateError> {
-        let mut shared = self.lock();
-        if let Some(epoch) = epoch {
-            if shared.runs.get(id).map(|r| r.epoch) != Some(epoch) {
-                return Err(UpdateError::Superseded);
-            }
-        }
-        let Shared { data, .. } = &mut *shared;
-        let idx = data.jobs.iter().position(|j| j.id == id).ok_or(UpdateError::Failed(unknown_job()))?;
-        let before = (data.jobs[idx].clone(), data.durations.clone());
-        {
-            let mut job = data.jobs.remove(idx);
-            f(&mut job, &mut data.durations, &data.jobs);
-            job.updated_ms = job.updated_ms.max(now_ms());
-            data.jobs.insert(idx, job);
-        }
-        if let Err(e) = self.journal.save(data) {
-            data.jobs[idx] = before.0;
-            data.durations = before.1;
-            return Err(UpdateError::Failed(e));
-        }
-        let job = data.jobs[idx].clone();
-        self.sink.emit(EngineEvent::JobChanged { job: Box::new(job.clone()) });
-        self.changed.send_modify(|v| *v += 1);
-        Ok(job)
-    }
-
-    pub(crate) fn update(&self, id: &str, epoch: Option<u64>, f: impl FnOnce(&mut Job)) -> Result<Job, UpdateError> {
-        self.update_full(id, epoch, |job, _| f(job))
-    }
-
-    /// When the journal cannot be written, the job cannot go on safely: show why (the record
-    /// on disk still says where it stood, so the next start resumes from there).
-    pub(crate) fn report_unjournaled_failure(&self, id: &str, epoch: u64, error: Error) {
-        let mut shared = self.lock();
-        if shared.runs.get(id).map(|r| r.epoch) != Some(epoch) {
-            return;
-        }
-        if let Some(job) = shared.data.jobs.iter_mut().find(|j| j.id == id) {
-            job.fail(JobState::Failed, error, now_ms());
-            self.sink.emit(EngineEvent::JobChanged { job: Box::new(job.clone()) });
-        }
-        drop(shared);
-        self.changed.send_modify(|v| *v += 1);
-    }
-
-    /// Starts (or restarts) the task that drives a job; any earlier task is stopped first.
-    pub(crate) fn spawn_run(self: &Arc<Self>, id: &str) {
-        let (epoch, token) = {
-            let mut shared = self.lock();
-            if let Some(old) = shared.runs.remove(id) {
-                old.token.cancel();
-            }
-            shared.next_epoch += 1;
-            let epoch = shared.next_epoch;
-            let token = CancellationToken::new();
-            shared.runs.insert(id.to_string(), Run { epoch, token: token.clone() });
-            (epoch, token)
-        };
-        let inner = self.clone();
-        let id = id.to_string();
-        tokio::spawn(async move {
-            crate::jobs::drive::drive(inner.clone(), id.clone(), epoch, token).await;
-            let mut shared = inner.lock();
-            if shared.runs.get(&id).map(|r| r.epoch) == Some(epoch) {
-                shared.runs.remove(&id);
-            }
-            drop(shared);
-            inner.changed.send_modify(|v| *v += 1);
-        });
-    }
-
-    /// Stops the job's task, if any.
-    fn stop_run(&self, id: &str) {
-        if let Some(run) = self.lock().runs.remove(id) {
-            run.token.cancel();
-        }
-    }
-
-    fn is_running_task(&self, id: &str) -> bool {
-        self.lock().runs.contains_key(id)
-    }
+/// Ends a run however its task ends (returns, panics, or is dropped with the runtime), so
+/// "Check again", "Retry download" and [`Engine::wait`] never wait for a task that is gone.
+struct RunGuard {
+    table: Arc<JobTable>,
+    id: String,
+    epoch: u64,
 }
 
-#[derive(Debug)]
-pub(crate) enum UpdateError {
-    Superseded,
-    Failed(Error),
-}
-
-impl From<UpdateError> for Error {
-    fn from(e: UpdateError) -> Error {
-        match e {
-            UpdateError::Superseded => Error::internal("The job changed while this was being done; try again."),
-            UpdateError::Failed(e) => e,
-        }
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        self.table.end_run(&self.id, self.epoch);
     }
 }
 
 impl Engine {
-    /// Loads (and migrates) the journal and reports anything set aside. Jobs that were being
-    /// submitted when the app stopped go to `needs_attention`: the request may have left.
-    /// Starts no work; call [`Engine::resume_all`] inside a tokio runtime.
+    /// Opens the job store (importing an earlier `journal.json`, setting a damaged database
+    /// aside) and reports anything the person should know. Jobs that were being submitted
+    /// when Deckhand stopped go to `needs_attention`: the request may have left. Starts no
+    /// work; call [`Engine::resume_all`] inside a tokio runtime. Blocks (disk I/O).
     pub fn open(config: EngineConfig, providers: Arc<dyn ProviderSource>, sink: Arc<dyn EventSink>) -> Result<Engine, Error> {
         let now = now_ms();
-        let (journal, loaded) = Journal::open(&config.data_dir, now)?;
-        for message in &loaded.notices {
+        let opened = Store::open(&config.data_dir, now)?;
+        for message in &opened.notices {
             sink.emit(EngineEvent::Notice { message: message.clone() });
         }
-        let mut data = loaded.data;
-        data.jobs.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut touched = false;
-        for job in &mut data.jobs {
-            touched |= recover_after_crash(job, now);
-        }
-        if touched {
-            journal.save(&data)?;
+        let mut active = opened.active;
+        for job in &mut active {
+            let before = job.clone();
+            if recover_after_crash(job, now) {
+                opened.store.update(&before, job, None, Durability::Promise)?;
+            }
         }
         let slots = Slots::new(&config.concurrency, 1);
-        let (changed, _) = watch::channel(0);
-        let inner = Inner {
-            config,
-            providers,
-            sink,
-            slots,
-            journal,
-            shared: Mutex::new(Shared { data, runs: HashMap::new(), next_epoch: 0, rng: Rng::from_clock() }),
-            changed,
-        };
-        Ok(Engine { inner: Arc::new(inner) })
+        let table = Arc::new(JobTable::new(opened.store, active, opened.claims, opened.durations, sink.clone()));
+        Ok(Engine { svc: Arc::new(Services { config, providers, sink, slots, table }) })
+    }
+
+    fn table(&self) -> &Arc<JobTable> {
+        &self.svc.table
     }
 
     /// Spawns a task for every unfinished job, those already started on a service first.
     pub fn resume_all(&self) {
-        let mut ids: Vec<(bool, JobId)> = {
-            let shared = self.inner.lock();
-            shared
-                .data
-                .jobs
-                .iter()
-                .filter(|j| j.is_active() && !shared.runs.contains_key(&j.id))
-                .map(|j| (j.state == JobState::Queued, j.id.clone()))
-                .collect()
-        };
-        ids.sort();
-        for (_, id) in ids {
-            self.inner.spawn_run(&id);
+        for id in self.table().to_resume() {
+            self.spawn_run(&id);
         }
     }
 
-    /// Checks the request with the provider (nothing is journaled or sent when it is
-    /// refused), records the job as `queued`, and starts it.
-    pub async fn submit(&self, provider: ProviderKind, request: DeckRequest, out_dir: PathBuf) -> Result<Job, Error> {
-        self.submit_inner(provider, request, out_dir, None)
+    /// Starts (or restarts) the task that drives a job; any earlier task is stopped first. A
+    /// task that panics leaves its job failed with an `internal` error, never hanging.
+    fn spawn_run(&self, id: &str) {
+        let (epoch, token) = self.table().begin_run(id);
+        let svc = self.svc.clone();
+        let id = id.to_string();
+        tokio::spawn(async move {
+            let _guard = RunGuard { table: svc.table.clone(), id: id.clone(), epoch };
+            let driven = AssertUnwindSafe(crate::jobs::drive::drive(svc.clone(), id.clone(), epoch, token)).catch_unwind().await;
+            if driven.is_err() {
+                tracing::error!(job = %id, "a job's task stopped unexpectedly");
+                let _ = svc
+                    .table
+                    .update(&id, Some(epoch), |j| {
+                        if !j.state.is_finished() {
+                            j.fail(JobState::Failed, Error::internal(PANIC_MESSAGE), now_ms());
+                            j.progress = None;
+                        }
+                    })
+                    .await;
+            }
+        });
     }
 
-    fn submit_inner(&self, kind: ProviderKind, request: DeckRequest, out_dir: PathBuf, retry_of: Option<JobId>) -> Result<Job, Error> {
-        let endpoint = self.inner.providers.endpoint(kind)?;
-        let provider = self.inner.providers.provider(kind, Some(&endpoint))?;
+    /// Checks the request with the provider (nothing is recorded or sent when it is
+    /// refused), records the job as `queued`, and starts it.
+    pub async fn submit(&self, provider: ProviderKind, request: DeckRequest, out_dir: PathBuf) -> Result<Job, Error> {
+        self.submit_inner(provider, request, out_dir, None).await
+    }
+
+    async fn submit_inner(
+        &self,
+        kind: ProviderKind,
+        request: DeckRequest,
+        out_dir: PathBuf,
+        retry_of: Option<JobId>,
+    ) -> Result<Job, Error> {
+        request.refuse_unknown_fields()?;
+        let endpoint = self.svc.providers.endpoint(kind)?;
+        let provider = self.svc.providers.provider(kind, Some(&endpoint))?;
         provider.validate(&request)?;
         let now = now_ms();
-        let job = {
-            let mut shared = self.inner.lock();
-            let id = new_job_id(now, &mut shared.rng);
-            let mut job = Job::new(id, kind, request, out_dir, now);
-            job.retry_of = retry_of;
-            job.origin = Some(endpoint);
-            shared.data.jobs.push(job.clone());
-            if let Err(e) = self.inner.journal.save(&shared.data) {
-                shared.data.jobs.pop();
-                return Err(e);
-            }
-            self.inner.sink.emit(EngineEvent::JobChanged { job: Box::new(job.clone()) });
-            job
-        };
-        self.inner.changed.send_modify(|v| *v += 1);
-        self.inner.spawn_run(&job.id);
+        let mut job = Job::new(self.table().new_id(now), kind, request, out_dir, now);
+        job.retry_of = retry_of;
+        job.origin = Some(endpoint);
+        let job = self.table().insert(job).await?;
+        self.spawn_run(&job.id);
         Ok(job)
     }
 
     /// Submits several decks; each waits its turn in its provider's line.
     pub async fn submit_batch(&self, items: Vec<(ProviderKind, DeckRequest, PathBuf)>) -> Vec<Result<Job, Error>> {
-        items.into_iter().map(|(kind, request, out)| self.submit_inner(kind, request, out, None)).collect()
+        let mut jobs = Vec::with_capacity(items.len());
+        for (kind, request, out) in items {
+            jobs.push(self.submit_inner(kind, request, out, None).await);
+        }
+        jobs
     }
 
-    /// Every job, oldest first.
+    /// Every job this Deckhand can work with, oldest first. Reads the whole history: for
+    /// tests and tools; lists page through [`Engine::list`].
     pub fn jobs(&self) -> Vec<Job> {
-        self.inner.lock().data.jobs.clone()
+        self.table().all()
     }
 
     pub fn job(&self, id: &str) -> Option<Job> {
-        self.inner.job(id)
+        self.table().job(id)
+    }
+
+    /// A job's full record as the window gets it (`get_job`): the job's JSON with its notes
+    /// and `topic`; a newer Deckhand's record as it was stored.
+    pub fn record(&self, id: &str) -> Result<Value, Error> {
+        self.table().stored(id)?.map(full_record).ok_or_else(unknown_job)
+    }
+
+    /// A page of the history, newest first; the query comes checked or is refused.
+    pub async fn list(&self, query: HistoryQuery) -> Result<HistoryPage, Error> {
+        self.table().list(query.check()?).await
+    }
+
+    /// How many jobs there are in each state and for each service.
+    pub async fn counts(&self) -> Result<JobCounts, Error> {
+        self.table().counts().await
+    }
+
+    /// The jobs being worked on here (neither finished nor stopped at the polling deadline).
+    pub fn unfinished(&self) -> Vec<JobId> {
+        self.table().unfinished()
+    }
+
+    fn existing(&self, id: &str) -> Result<Job, Error> {
+        match self.table().stored(id)? {
+            Some(Stored::Known(job)) => Ok(*job),
+            Some(Stored::Newer(_)) => Err(made_by_newer()),
+            None => Err(unknown_job()),
+        }
     }
 
     /// Stops local work at once. The service may still finish the deck and charge for it.
     pub async fn cancel(&self, id: &str) -> Result<Job, Error> {
-        let job = self.inner.job(id).ok_or_else(unknown_job)?;
+        let job = self.existing(id)?;
         if matches!(job.state, JobState::Done | JobState::Failed | JobState::Cancelled) {
             return Ok(job);
         }
-        self.inner.stop_run(id);
-        Ok(self.inner.update(id, None, |j| {
-            j.fail(JobState::Cancelled, Error::cancelled(), now_ms());
-            j.progress = None;
-        })?)
+        self.table().stop_run(id);
+        Ok(self
+            .table()
+            .update(id, None, |j| {
+                j.fail(JobState::Cancelled, Error::cancelled(), now_ms());
+                j.progress = None;
+            })
+            .await?)
     }
 
     /// Fetches the file again (a fresh link is asked for).
     pub async fn retry_download(&self, id: &str) -> Result<Job, Error> {
-        let job = self.inner.job(id).ok_or_else(unknown_job)?;
-        if job.is_active() || self.inner.is_running_task(id) {
+        let job = self.existing(id)?;
+        if job.is_active() || self.table().is_running(id) {
             return Err(busy("wait for it to finish first."));
         }
         if job.remote.is_none() {
-            return Err(Error::invalid_input("id", "This job never reached the service, so there is nothing to download; retry it as a new job."));
+            return Err(Error::invalid_input(
+                "id",
+                "This job never reached the service, so there is nothing to download; retry it as a new job.",
+            ));
         }
-        let job = self.inner.update(id, None, |j| {
-            j.set_state(JobState::Downloading, now_ms());
-            j.error = None;
-            j.progress = Some("Downloading the file again…".into());
-        })?;
-        self.inner.spawn_run(id);
+        let job = self
+            .table()
+            .update(id, None, |j| {
+                j.set_state(JobState::Downloading, now_ms());
+                j.error = None;
+                j.progress = Some("Downloading the file again…".into());
+            })
+            .await?;
+        self.spawn_run(id);
         Ok(job)
     }
 
     /// Asks the service again about a job that was still running at the deadline, or whose
     /// status could not be read.
     pub async fn check_again(&self, id: &str) -> Result<Job, Error> {
-        let job = self.inner.job(id).ok_or_else(unknown_job)?;
-        if job.is_active() || self.inner.is_running_task(id) {
+        let job = self.existing(id)?;
+        if job.is_active() || self.table().is_running(id) {
             return Err(busy("it is already being checked."));
         }
         if job.remote.is_none() || job.state == JobState::Done {
@@ -360,52 +240,45 @@ impl Engine {
                 },
             ));
         }
-        let job = self.inner.update(id, None, |j| {
-            j.set_state(JobState::Running, now_ms());
-            j.error = None;
-            j.progress = Some(format!("Checking with {} again…", j.provider.display_name()));
-        })?;
-        self.inner.spawn_run(id);
+        let job = self
+            .table()
+            .update(id, None, |j| {
+                j.set_state(JobState::Running, now_ms());
+                j.error = None;
+                j.progress = Some(format!("Checking with {} again…", j.provider.display_name()));
+            })
+            .await?;
+        self.spawn_run(id);
         Ok(job)
     }
 
     /// Submits the same request again as a new job (it may be charged again).
     pub async fn retry_as_new(&self, id: &str) -> Result<Job, Error> {
-        let job = self.inner.job(id).ok_or_else(unknown_job)?;
+        let job = self.existing(id)?;
         if job.is_active() {
             return Err(busy("cancel it first if you want to start over."));
         }
-        self.submit_inner(job.provider, job.request, job.out_dir, Some(job.id))
+        self.submit_inner(job.provider, job.request, job.out_dir, Some(job.id)).await
     }
 
-    /// Forgets a job; its downloaded file stays where it is.
+    /// Forgets a job (a newer Deckhand's too); its downloaded file stays where it is.
     pub async fn remove(&self, id: &str) -> Result<(), Error> {
-        let job = self.inner.job(id).ok_or_else(unknown_job)?;
-        if job.is_active() {
-            return Err(busy("cancel it before removing it."));
+        match self.table().stored(id)? {
+            None => return Err(unknown_job()),
+            Some(Stored::Known(job)) if job.is_active() => return Err(busy("cancel it before removing it.")),
+            Some(_) => {}
         }
-        self.inner.stop_run(id);
-        {
-            let mut shared = self.inner.lock();
-            let Some(idx) = shared.data.jobs.iter().position(|j| j.id == id) else { return Ok(()) };
-            let removed = shared.data.jobs.remove(idx);
-            if let Err(e) = self.inner.journal.save(&shared.data) {
-                shared.data.jobs.insert(idx, removed);
-                return Err(e);
-            }
-            self.inner.sink.emit(EngineEvent::JobRemoved { job_id: id.to_string() });
-        }
-        self.inner.changed.send_modify(|v| *v += 1);
-        Ok(())
+        self.table().stop_run(id);
+        self.table().remove(id).await
     }
 
     /// Waits until the job is finished or stalled (still running on the server past the
     /// deadline), and its task has stopped.
     pub async fn wait(&self, id: &str) -> Result<Job, Error> {
-        let mut rx = self.inner.changed.subscribe();
+        let mut rx = self.table().subscribe();
         loop {
-            let job = self.inner.job(id).ok_or_else(unknown_job)?;
-            if !job.is_active() && !self.inner.is_running_task(id) {
+            let job = self.existing(id)?;
+            if !job.is_active() && !self.table().is_running(id) {
                 return Ok(job);
             }
             if rx.changed().await.is_err() {
@@ -416,26 +289,28 @@ impl Engine {
 
     /// How long decks of this size usually take on this service (median of recent ones).
     pub fn typical_duration(&self, provider: ProviderKind, slides: Option<u32>) -> Option<Duration> {
-        self.inner.lock().data.durations.stats(provider, slides).map(|s| s.median())
+        self.table().duration_stats(provider, slides).map(|s| s.median())
     }
 
     /// Changes how many decks a service generates at once (from Settings).
     pub fn set_concurrency(&self, provider: ProviderKind, limit: usize) {
-        self.inner.slots.set_limit(provider, limit);
+        self.svc.slots.set_limit(provider, limit);
     }
 
     /// How many decks a service generates at once now.
     pub fn concurrency(&self, provider: ProviderKind) -> usize {
-        self.inner.slots.limit(provider)
+        self.svc.slots.limit(provider)
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
-        &self.inner.config.data_dir
+        &self.svc.config.data_dir
     }
 }
 
-/// Fixes what a job's journaled state means after the app stopped unexpectedly; true when
-/// the job changed.
+const PANIC_MESSAGE: &str = "Something went wrong inside Deckhand while it was working on this deck. Check again, or make it again.";
+
+/// Fixes what a job's stored state means after Deckhand stopped unexpectedly; true when the
+/// job changed.
 fn recover_after_crash(job: &mut Job, now: u64) -> bool {
     match (job.state, &job.remote) {
         // The POST may have left before the stop: never send it again on our own.
@@ -455,7 +330,7 @@ fn recover_after_crash(job: &mut Job, now: u64) -> bool {
             job.progress = None;
             true
         }
-        // Accepted (the remote id was journaled with `running`); keep polling.
+        // Accepted (the remote id was saved with `running`); keep polling.
         (JobState::Submitting, Some(_)) => {
             job.set_state(JobState::Running, now);
             true

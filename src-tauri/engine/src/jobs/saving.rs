@@ -1,4 +1,4 @@
-//! Giving a checked download its final name, with the journal as the truth. The name chosen
+//! Giving a checked download its final name, with the job store as the truth. The name chosen
 //! and the file's fingerprint (size and SHA-256) are journaled *before* the name is claimed,
 //! so after a crash between "the file got its name" and "the journal says done", a restart
 //! finds the file, proves it is this job's own, and finishes without downloading a second
@@ -16,7 +16,6 @@ use sha2::{Digest, Sha256};
 
 use crate::jobs::content_check;
 use crate::jobs::file_names::{numbered_name, MAX_CANDIDATES};
-use crate::jobs::Job;
 use crate::providers::ExportFormat;
 
 /// A finished download on its way to its final name, as journaled.
@@ -34,12 +33,12 @@ pub struct Saving {
 }
 
 /// The first name `base (n).ext` in `dir`, from the `from`-th on, that no file has and no
-/// other job is claiming: (n, path). Another process may still take it before we claim it;
-/// the claim itself is atomic ([`crate::jobs::download::claim_name`]).
-pub fn next_free_name(dir: &Path, base: &str, ext: &str, from: u32, others: &[Job]) -> Option<(u32, PathBuf)> {
-    (from..=MAX_CANDIDATES).map(|n| (n, dir.join(numbered_name(base, ext, n)))).find(|(_, path)| {
-        std::fs::symlink_metadata(path).is_err() && !others.iter().any(|o| o.saving.as_ref().is_some_and(|s| &s.path == path))
-    })
+/// other job is claiming (`claimed`): (n, path). Another process may still take it before we
+/// claim it; the claim itself is atomic ([`crate::jobs::download::claim_name`]).
+pub fn next_free_name(dir: &Path, base: &str, ext: &str, from: u32, claimed: &dyn Fn(&Path) -> bool) -> Option<(u32, PathBuf)> {
+    (from..=MAX_CANDIDATES)
+        .map(|n| (n, dir.join(numbered_name(base, ext, n))))
+        .find(|(_, path)| std::fs::symlink_metadata(path).is_err() && !claimed(path))
 }
 
 /// What a restart finds of a [`Saving`].

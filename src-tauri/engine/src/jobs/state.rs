@@ -1,8 +1,10 @@
 //! A job's record as journaled and as shown to the person.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::connection::Endpoint;
+use crate::jobs::job_error::JobError;
 use crate::jobs::saving::Saving;
 use crate::providers::{Credits, DeckRequest, ProviderKind, RemoteJob};
 use crate::Error;
@@ -74,8 +76,10 @@ pub struct Job {
     pub edit_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<Credits>,
+    /// Recorded as kind, message and details (see `job_error.rs`), so a kind added later
+    /// never makes the record unreadable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<Error>,
+    pub error: Option<JobError>,
     /// Polling stopped at the deadline while the service was still working: the job is
     /// `running` on the server, and "check again" resumes polling.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -95,6 +99,10 @@ pub struct Job {
     /// before Deckhand recorded it; those follow the current settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Endpoint>,
+    /// Fields this Deckhand does not know (a newer one wrote them): kept as they were, so
+    /// rewriting the record never loses them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// When a job entered a state.
@@ -136,6 +144,7 @@ impl Job {
             history: vec![StateStamp { state: JobState::Queued, at_ms: now_ms }],
             retry_of: None,
             origin: None,
+            extra: Map::new(),
         }
     }
 
@@ -152,7 +161,7 @@ impl Job {
     /// Ended badly: the state and the error together.
     pub fn fail(&mut self, state: JobState, error: Error, now_ms: u64) {
         self.set_state(state, now_ms);
-        self.error = Some(error);
+        self.error = Some(error.into());
     }
 
     /// Still being worked on here: not finished and not stopped at the polling deadline.

@@ -73,7 +73,8 @@ impl ExportFormat {
 /// the per-provider maps, which each provider validates and maps to its own field names.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeckRequest {
-    /// The topic or the notes.
+    /// The topic or the notes. (Defaulted: lists and events leave it out, see `jobs::view`.)
+    #[serde(default)]
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -101,6 +102,26 @@ pub struct DeckRequest {
     /// Presenton `tone`, `verbosity`). Values are checked by the provider's `validate`.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub options: serde_json::Map<String, serde_json::Value>,
+    /// Fields this Deckhand does not know: kept in a record a newer Deckhand wrote; refused in
+    /// a new request (see [`DeckRequest::refuse_unknown_fields`]).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DeckRequest {
+    /// A request with fields this Deckhand does not know cannot be sent as it was meant: say
+    /// so before anything is sent or charged.
+    pub fn refuse_unknown_fields(&self) -> Result<(), Error> {
+        match self.extra.keys().next() {
+            None => Ok(()),
+            Some(name) => {
+                // The name may come from the window: bounded before it is echoed.
+                let name: String = name.chars().take(60).collect();
+                let message = format!("This version of Deckhand does not know the setting \"{name}\", so it cannot make this deck as asked.");
+                Err(Error::invalid_input(name, message))
+            }
+        }
+    }
 }
 
 /// The handle of a started generation: all the engine must remember to resume it.

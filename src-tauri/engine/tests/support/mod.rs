@@ -56,6 +56,8 @@ pub struct FakeProvider {
     pub calls: Mutex<Calls>,
     /// While set, every status call answers "running" (with a progress message).
     pub hold: AtomicBool,
+    /// The next status call panics (a bug in a provider, say), once.
+    pub panic_next_status: AtomicBool,
     next_remote: Mutex<u32>,
     /// Where new jobs go today, as the settings would say.
     pub current: Mutex<Endpoint>,
@@ -74,6 +76,7 @@ impl FakeProvider {
             script: Mutex::default(),
             calls: Mutex::default(),
             hold: AtomicBool::new(false),
+            panic_next_status: AtomicBool::new(false),
             next_remote: Mutex::new(0),
             current: Mutex::new(endpoint("https://service.test/")),
             no_credential: Mutex::default(),
@@ -174,6 +177,9 @@ impl Provider for FakeProvider {
 
     async fn status(&self, remote: &RemoteJob) -> Result<RemoteStatus, Error> {
         self.calls.lock().unwrap().statuses.push((remote.id.clone(), Instant::now()));
+        if self.panic_next_status.swap(false, Ordering::SeqCst) {
+            panic!("a status answer nobody expected");
+        }
         if self.hold.load(Ordering::SeqCst) {
             return Ok(running("Generating slides", 2, 8));
         }
@@ -299,6 +305,41 @@ pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("never happened: {what}");
+}
+
+/// Every job as the store on disk holds it (read by another connection, as another process would).
+pub fn stored_jobs(data_dir: &Path) -> Vec<Job> {
+    let store = deckhand_engine::jobs::store::Store::open_reader(data_dir).unwrap().expect("a job store");
+    store
+        .all()
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| match s {
+            deckhand_engine::jobs::record::Stored::Known(job) => Some(*job),
+            deckhand_engine::jobs::record::Stored::Newer(_) => None,
+        })
+        .collect()
+}
+
+/// The notices the engine gave (when it opened, mostly).
+pub fn notices(sink: &RecordingSink) -> Vec<String> {
+    sink.0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            EngineEvent::Notice { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The names in `dir` that start with `prefix`, sorted.
+pub fn names_in(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(prefix)).collect();
+    v.sort();
+    v
 }
 
 pub fn count_by_state(jobs: &[Job]) -> HashMap<JobState, usize> {
