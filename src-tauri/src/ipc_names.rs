@@ -45,6 +45,9 @@ pub const COMMANDS: &[&str] = &[
     "window_state",
     "save_draft",
     "save_choices",
+    "open_log_folder",
+    "copy_diagnostic_info",
+    "third_party_licenses",
 ];
 
 #[cfg(test)]

@@ -7,22 +7,18 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startDriver, Session, waitFor } from "./webdriver.mjs";
+import { HELPER_LIFETIME_S, startFake as startFakeServer, startHelper, stopHelpers, submits } from "./fakes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const artifacts = process.env.E2E_ARTIFACTS || join(root, "tests/artifacts/e2e");
 const { APP_BIN, FAKE_SERVER, FAKE_FILE_MANAGER } = process.env;
 
-// Every helper process stops by itself after this long, even if this file is killed.
-const HELPER_LIFETIME_S = 600;
-
-const children = [];
 let home;
 let documents;
 let fileManagerLog;
@@ -30,43 +26,6 @@ let gamma;
 let presenton;
 let driver;
 let s;
-
-/**
- * Start a helper binary and wait until `ready(stdout so far)` returns something; resolves with
- * that, plus `output()` for everything it printed since.
- */
-function startHelper(bin, args, ready, what) {
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  let out = "";
-  child.stdout.on("data", (chunk) => { out += chunk; });
-  const output = () => out;
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out}`)), 30_000);
-    child.once("error", (e) => { clearTimeout(timer); reject(new Error(`could not run ${bin}: ${e.message}`)); });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}) before it was ready: ${out}`)); });
-    child.stdout.on("data", () => {
-      const found = ready(out);
-      if (found) { clearTimeout(timer); resolvePromise({ ...found, output }); }
-    });
-  });
-}
-
-/** A fake service: its base URL and the credential it accepts, read from what it prints. */
-async function startFake(provider, timeScale) {
-  const args = ["--provider", provider, "--port", "0", "--time-scale", String(timeScale), "--exit-after", String(HELPER_LIFETIME_S)];
-  return startHelper(FAKE_SERVER, args, (out) => {
-    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    const key = provider === "gamma" ? /X-API-KEY: (\S+)/.exec(out) : /auth: bearer (\S+)/.exec(out);
-    return url && key ? { url: url[1], key: key[1] } : null;
-  }, `the fake ${provider}`);
-}
-
-/** Generations the fake accepted (each one a charge), from the "submits: N" lines it prints. */
-function submits(fake) {
-  const all = [...fake.output().matchAll(/^submits: (\d+)$/gm)];
-  return all.length ? Number(all[all.length - 1][1]) : 0;
-}
 
 before(async () => {
   for (const [name, value] of Object.entries({ APP_BIN, FAKE_SERVER, FAKE_FILE_MANAGER })) {
@@ -84,7 +43,7 @@ before(async () => {
   fileManagerLog = join(home, "file-manager.log");
 
   // Gamma takes 60 simulated seconds (6 s here); Presenton 12 s, slow enough to quit during.
-  [gamma, presenton] = await Promise.all([startFake("gamma", 0.1), startFake("presenton", 1.0)]);
+  [gamma, presenton] = await Promise.all([startFakeServer(FAKE_SERVER, "gamma", 0.1), startFakeServer(FAKE_SERVER, "presenton", 1.0)]);
   await startHelper(FAKE_FILE_MANAGER, ["--log", fileManagerLog, "--exit-after", String(HELPER_LIFETIME_S)],
     (out) => out.includes("ready"), "the fake file manager");
 
@@ -109,7 +68,7 @@ after(async () => {
     await s.end();
   }
   if (driver) await driver.stop();
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  stopHelpers();
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
@@ -304,4 +263,40 @@ test("every screen opens at its top, with focus on its heading", async () => {
     assert.deepEqual(await s.exec("return [document.activeElement.tagName, document.activeElement.textContent];"), ["H1", heading]);
   }
   await shot("generate-screen-top");
+});
+
+test("Settings › Help: the log is shown in the file manager, diagnostic info is copied, and the log holds no key and no notes", async () => {
+  await s.click(await s.byTestId("nav-settings"));
+  await screen("settings");
+  const logFile = join(home, "data", "logs", "deckhand.log");
+
+  await s.click(await s.byTestId("open-log-folder"));
+  const asked = await waitFor(() => {
+    const lines = existsSync(fileManagerLog) ? readFileSync(fileManagerLog, "utf8").trim().split("\n") : [];
+    return lines.length >= 2 && lines[lines.length - 1];
+  }, { what: "the file manager to be asked to show the log" });
+  assert.equal(asked, `ShowItems ${pathToFileURL(logFile).href}`);
+
+  await s.click(await s.byTestId("copy-diagnostics"));
+  const status = await s.waitForText("diagnostics-status", (t) => t.length > 0);
+  assert.equal(status, "Copied. Paste it into your email or bug report.");
+  const text = await s.invoke("copy_diagnostic_info");
+  assert.ok(text.ok, `copy_diagnostic_info failed: ${JSON.stringify(text.error)}`);
+  const report = text.ok.text;
+  assert.match(report, /^Deckhand \d+\.\d+\.\d+ \(app\.deckhand\.desktop\)\n/);
+  assert.match(report, /\nWebKit\/WebView: 2\.\d+/);
+  assert.match(report, /Keys set: Gamma: yes, Presenton: yes/);
+  assert.match(report, / deckhand_engine::activity_log: job \S+ gamma: done /, "the log's last lines are in it");
+  await shot("help-copied");
+
+  // The log: there, telling what happened, and holding neither key nor a word of the notes.
+  const log = readFileSync(logFile, "utf8");
+  assert.match(log, / INFO  deckhand_app::logging: Deckhand \S+ starting on /);
+  assert.match(log, /: job \S+ presenton: done /);
+  for (const [what, secret] of [["Gamma key", gamma.key], ["Presenton key", presenton.key]]) {
+    assert.ok(!log.includes(secret) && !report.includes(secret), `${what} in the log or the report`);
+  }
+  for (const notes of ["Photosynthesis for a class of ten-year-olds", "Quarterly sales review for the regional team"]) {
+    assert.ok(!log.includes(notes.slice(0, 14)) && !report.includes(notes.slice(0, 14)), `notes "${notes}" in the log or the report`);
+  }
 });

@@ -18,9 +18,10 @@ test("command and event names are those of the IPC contract", () => {
   const names = Object.values(COMMANDS);
   for (const name of contract) assert.ok(names.includes(name), name);
   // Additions: open an https page in the browser; decks picked up after a restart; a deck's
-  // preview; the window's own state.
+  // preview; the window's own state; the log folder, the diagnostic info and the third-party
+  // licenses of Settings › Help and about (issue 14).
   assert.deepEqual(names.filter((n) => !contract.includes(n)),
-    ["resumed_decks", "open_url", "job_preview", "window_state", "save_draft", "save_choices"]);
+    ["resumed_decks", "open_url", "job_preview", "window_state", "save_draft", "save_choices", "open_log_folder", "copy_diagnostic_info", "third_party_licenses"]);
   assert.equal(new Set(names).size, names.length);
   assert.equal(EVENT, "deckhand://event");
   assert.equal(FILES_EVENT, "deckhand://files-dropped");

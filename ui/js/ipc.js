@@ -38,6 +38,9 @@ export const COMMANDS = {
   windowState: "window_state",
   saveDraft: "save_draft",
   saveChoices: "save_choices",
+  openLogFolder: "open_log_folder",
+  copyDiagnosticInfo: "copy_diagnostic_info",
+  thirdPartyLicenses: "third_party_licenses",
 };
 
 /** The event the engine sends; the payload is tagged by `type`. */
@@ -128,6 +131,9 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   servers: {presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
  *     insecure_confirmed: string[]}}} Settings  (`save_settings` ignores `insecure_confirmed` and
  *   any new `save_folder`: those come from native dialogs only)
+ * @typedef {{text: string}} DiagnosticInfo
+ * @typedef {{id: string, name: string, text: string, crates: string[]}} ComponentLicense
+ * @typedef {{licenses: ComponentLicense[], generated_by: string}} ThirdPartyLicenses
  * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
  *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}
  *   | {type: "jobs_available"}} EngineEvent

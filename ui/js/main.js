@@ -13,11 +13,13 @@ import { renderWelcome } from "./screens/welcome.js";
 import { renderNewDeck } from "./screens/new-deck.js";
 import { renderJobs } from "./screens/jobs.js";
 import { renderSettings } from "./screens/settings.js";
+import { renderAbout } from "./screens/about.js";
 
 register("welcome", renderWelcome);
 register("new-deck", renderNewDeck);
 register("jobs", renderJobs);
 register("settings", renderSettings);
+register("about", renderAbout);
 
 async function loadInfo() {
   try {

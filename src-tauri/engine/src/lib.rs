@@ -5,6 +5,7 @@
 //! machine, the job store, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
+pub mod activity_log;
 pub mod atomic_file;
 pub mod connection;
 pub mod deck_file;
@@ -13,6 +14,7 @@ pub mod events;
 pub mod jobs;
 pub mod key_format;
 pub mod providers;
+pub mod redact;
 pub mod secret;
 pub mod secrets;
 pub mod settings;

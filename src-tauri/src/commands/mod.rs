@@ -7,3 +7,4 @@ pub mod jobs;
 pub mod keys;
 pub mod settings;
 pub mod window;
+pub mod support;

@@ -224,6 +224,16 @@
     open_editor: () => null,
     open_url: () => null,
     typical_duration: ({ provider }) => ({ seconds: (config.typical && config.typical[provider]) ?? null }),
+    open_log_folder: () => null,
+    copy_diagnostic_info: () => ({ text: config.diagnostics ?? "Deckhand 0.1.0 (app.deckhand.desktop)\nSystem: Debian GNU/Linux 12 (linux, x86_64)\n" }),
+    third_party_licenses: () => config.licenses ?? {
+      generated_by: "cargo-about (scripts/licenses.sh); do not edit by hand",
+      licenses: [
+        { id: "MIT", name: "MIT License", text: "Copyright (c) The serde authors\n\nPermission is hereby granted, free of charge…", crates: ["serde 1.0.229", "serde_json 1.0.154"] },
+        { id: "Apache-2.0", name: "Apache License 2.0", text: "Apache License\nVersion 2.0, January 2004…", crates: ["tauri 2.12.5"] },
+        { id: "MIT", name: "MIT License", text: "Copyright (c) 2019 Tokio Contributors\n\nPermission is hereby granted…", crates: ["tokio 1.54.1"] },
+      ],
+    },
   };
 
   async function invoke(cmd, args = {}) {

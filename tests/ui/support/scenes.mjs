@@ -125,4 +125,20 @@ export const SCENES = {
     await page.evaluate(() => window.scrollTo(0, 0));
     return page;
   },
+  async "settings-help"(browser, server, o) {
+    const page = await openApp(browser, server, { keys: KEYS.gamma }, o);
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("copy-diagnostics").click();
+    await page.getByTestId("diagnostics-details").locator("summary").click();
+    await page.getByTestId("settings-help").scrollIntoViewIfNeeded();
+    return page;
+  },
+  async about(browser, server, o) {
+    const page = await openApp(browser, server, { keys: KEYS.gamma }, o);
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("open-about").click();
+    await page.getByTestId("license-MIT").locator("summary").click();
+    await page.getByTestId("license-MIT").locator("pre").first().waitFor();
+    return page;
+  },
 };

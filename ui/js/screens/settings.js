@@ -13,6 +13,7 @@ import { applyAppearance } from "../appearance.js";
 import { formatNumber } from "../format.js";
 import { serverSetup } from "../server-form.js";
 import { forgetFormats } from "../draft.js";
+import { go } from "../router.js";
 
 export function renderSettings(root, opts = {}) {
   const cleanups = [];
@@ -49,7 +50,7 @@ export function renderSettings(root, opts = {}) {
     h("h2", { id: "services-heading" }, "Services and keys"),
     h("p", { class: "hint" }, "Keys stay in your computer's keychain. Deckhand only ever shows their last four characters."),
     ["gamma", "presenton"].map((id) => serviceBlock(id)));
-  page.append(services, selfHostedSection(), generalSection(), problem, saved);
+  page.append(services, selfHostedSection(), generalSection(), helpSection(), problem, saved);
 
   function serviceBlock(id) {
     const head = h("div", {});
@@ -189,6 +190,46 @@ export function renderSettings(root, opts = {}) {
         h("div", { class: "field" }, h("label", { for: "default-format", class: "label" }, "File type for new decks"), format)),
       h("div", { class: "check" }, notify, h("label", { for: "notifications" }, "Tell me when a deck is ready (a desktop notification)")),
       appearance);
+  }
+
+  // ----- help with a problem, and About
+  function helpSection() {
+    const status = h("p", { class: "hint", role: "status", "data-testid": "diagnostics-status" });
+    const result = h("div", {});
+    const copied = h("pre", { class: "diagnostics-text", "data-testid": "diagnostics-text" });
+    const shown = h("details", { class: "diagnostics", "data-testid": "diagnostics-details", hidden: true },
+      h("summary", {}, "What was copied"), copied);
+
+    const openLog = h("button", { type: "button", class: "button", "data-testid": "open-log-folder" }, "Open the log folder");
+    openLog.addEventListener("click", async () => {
+      result.replaceChildren();
+      try {
+        await call(COMMANDS.openLogFolder);
+      } catch (err) {
+        result.replaceChildren(renderProblem(err, "Deckhand"));
+      }
+    });
+    const copy = h("button", { type: "button", class: "button", "data-testid": "copy-diagnostics" }, "Copy diagnostic info");
+    copy.addEventListener("click", async () => {
+      result.replaceChildren();
+      status.textContent = "";
+      try {
+        const info = await call(COMMANDS.copyDiagnosticInfo);
+        copied.textContent = info.text;
+        shown.hidden = false;
+        status.textContent = "Copied. Paste it into your email or bug report.";
+      } catch (err) {
+        result.replaceChildren(renderProblem(err, "Deckhand"));
+      }
+    });
+
+    return h("section", { class: "card", "aria-labelledby": "help-heading", "data-testid": "settings-help", id: "section-help" },
+      h("h2", { id: "help-heading", tabindex: "-1" }, "Help and about"),
+      h("p", { class: "hint" }, "If something goes wrong, these help whoever helps you see what happened. Your keys, passwords and notes are never in them."),
+      h("div", { class: "actions" }, openLog, copy),
+      status, result, shown,
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "button quiet", "data-testid": "open-about", onclick: () => go("about") }, "About Deckhand and its licenses")));
   }
 
   if (opts.section) {
