@@ -11,3 +11,10 @@ if [ -z "${CHROMIUM:-}" ]; then
     if [ -x "$c" ]; then export CHROMIUM=$c; break; fi
   done
 fi
+
+# Run a command as root: directly in CI, through sudo for a person.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "need root for: $*  (install sudo or run as root)" >&2; return 1; fi
+}

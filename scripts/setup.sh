@@ -23,19 +23,16 @@ run_pkgs=(build-essential pkg-config libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev ca-certificates curl xz-utils)
 # Headless testing: a virtual X server, a session bus with a real Secret Service, a kernel
-# session keyring, WebKit's WebDriver for the real app and Chromium for the page alone.
+# session keyring, WebKit's WebDriver for the real app and Chromium for the page alone; for the
+# installed package: its menu entry's checker, rpm to read the .rpm, and X tools to find,
+# move and resize its window and read the clipboard.
 test_pkgs=(xvfb xauth dbus dbus-x11 at-spi2-core fonts-dejavu-core
-  webkit2gtk-driver gnome-keyring keyutils libsecret-tools)
+  webkit2gtk-driver gnome-keyring keyutils libsecret-tools
+  desktop-file-utils rpm xdotool xclip x11-utils)
 
 # Debian ships Chromium as a .deb; Ubuntu only as a snap (handled below).
 distro=$(. /etc/os-release 2>/dev/null && echo "${ID:-} ${ID_LIKE:-}")
 case " $distro " in *" ubuntu "*) ubuntu=1 ;; *) ubuntu=0; test_pkgs+=(chromium) ;; esac
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"
-  elif command -v sudo >/dev/null; then sudo "$@"
-  else say "need root for: $*  (install sudo or run as root)"; return 1; fi
-}
 
 install_apt() {
   command -v dpkg-query >/dev/null || { say "no apt/dpkg here: install the packages listed in README.md by hand"; return 0; }

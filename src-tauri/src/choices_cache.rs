@@ -63,7 +63,7 @@ mod tests {
     fn offline_answers_come_from_the_last_page_seen_even_after_a_restart() {
         let dir = tempfile::tempdir().unwrap();
         let q = ChoiceQuery { kind: Some(ChoiceKind::Themes), search: None, cursor: None };
-        let page = ChoicePage { items: vec![Choice { id: "t1".into(), name: "Oasis".into(), detail: None }], next_cursor: None };
+        let page = ChoicePage { items: vec![Choice { id: "t1".into(), name: "Oasis".into(), ..Choice::default() }], next_cursor: None };
         let cache = ChoicesCache::open(dir.path());
         assert_eq!(cache.live_or_cached(ProviderKind::Gamma, &q, Ok(page.clone())).unwrap(), page);
 

@@ -31,6 +31,7 @@ pub const COMMANDS: &[&str] = &[
     "list_jobs",
     "job_counts",
     "get_job",
+    "resumed_decks",
     "cancel_job",
     "retry_download",
     "check_again",
@@ -41,6 +42,13 @@ pub const COMMANDS: &[&str] = &[
     "open_editor",
     "typical_duration",
     "open_url",
+    "job_preview",
+    "window_state",
+    "save_draft",
+    "save_choices",
+    "open_log_folder",
+    "copy_diagnostic_info",
+    "third_party_licenses",
 ];
 
 #[cfg(test)]

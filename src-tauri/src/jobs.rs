@@ -8,6 +8,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use deckhand_engine::activity_log::LoggingSink;
 use deckhand_engine::connection::Endpoint;
 use deckhand_engine::jobs::lock::{DataLock, Holder};
 use deckhand_engine::jobs::{Engine, EngineConfig, JobState, ProviderSource};
@@ -205,7 +206,9 @@ async fn open_engine<R: Runtime>(app: &AppHandle<R>, jobs: &JobsInner) -> Result
     debug_assert!(jobs.lock.get().is_some(), "the engine opens only under the data folder's lock");
     let mut config = EngineConfig::new(state.data_dir.clone());
     config.concurrency = state.settings.get().concurrency.as_map().into_iter().collect();
-    let (providers, sink) = (Arc::new(AppProviders(app.clone())), Arc::new(WindowSink(app.clone())));
+    // Each state change is also a line in the support log (see logging.rs).
+    let providers = Arc::new(AppProviders(app.clone()));
+    let sink = Arc::new(LoggingSink::new(Arc::new(WindowSink(app.clone()))));
     // Opening reads the disk (and, once, imports an old journal): not on the async runtime.
     let engine = tauri::async_runtime::spawn_blocking(move || Engine::open(config, providers, sink))
         .await

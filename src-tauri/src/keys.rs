@@ -35,6 +35,7 @@ pub async fn set(state: &AppState, kind: ProviderKind, pasted: Secret, verify: b
         Error::invalid_input("servers.presenton_self.auth", "Your Presenton server is set to need no sign-in, so there is nothing to save. Choose a sign-in first.")
     })?;
     let secret = key_format::check(&account, &pasted)?;
+    state.secrets.learn(&secret);
     if verify {
         let conn = connection::with_candidate(kind, &settings, &state.env, secret.clone())?;
         try_connection(state, &conn).await?;

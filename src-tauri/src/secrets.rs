@@ -2,9 +2,13 @@
 //! that) come first, then the OS keychain. There is no third layer: if the keychain is
 //! unavailable and the person did not choose "this session only", nothing is kept, and the
 //! error says so. Never a silent plaintext fallback.
+//!
+//! Every secret that passes through here is also taught to the log's [`Redactor`], so it is
+//! masked in the log file wherever it might turn up.
 
 use std::sync::Arc;
 
+use deckhand_engine::redact::Redactor;
 use deckhand_engine::secrets::MemorySecretStore;
 use deckhand_engine::{Error, Secret, SecretAccount, SecretStore};
 use serde::Serialize;
@@ -38,11 +42,27 @@ pub struct AppSecrets {
     session: MemorySecretStore,
     /// The keychain, or why it could not be opened (the app starts anyway).
     keychain: Result<Arc<dyn SecretStore>, Error>,
+    redactor: Arc<Redactor>,
 }
 
 impl AppSecrets {
     pub fn new(keychain: Result<Arc<dyn SecretStore>, Error>) -> Self {
-        AppSecrets { session: MemorySecretStore::default(), keychain }
+        AppSecrets { session: MemorySecretStore::default(), keychain, redactor: Arc::default() }
+    }
+
+    /// The log's redactor, which learns every secret handled here.
+    pub fn with_redactor(mut self, redactor: Arc<Redactor>) -> Self {
+        self.redactor = redactor;
+        self
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Masks `secret` in the log from now on (a key about to be checked with its service).
+    pub fn learn(&self, secret: &Secret) {
+        self.redactor.learn(secret);
     }
 
     fn keychain(&self) -> Result<&dyn SecretStore, Error> {
@@ -52,6 +72,7 @@ impl AppSecrets {
     /// Keep `secret`: in the keychain, or (when the person chose it) in memory for this session.
     /// A key saved to the keychain replaces any session-only copy.
     pub fn keep(&self, account: &SecretAccount, secret: &Secret, session_only: bool) -> Result<KeyStatus, Error> {
+        self.learn(secret);
         if session_only {
             self.session.set(account, secret)?;
         } else {
@@ -85,10 +106,14 @@ impl AppSecrets {
 
 impl SecretStore for AppSecrets {
     fn get(&self, account: &SecretAccount) -> Result<Option<Secret>, Error> {
-        match self.session.get(account)? {
-            Some(s) => Ok(Some(s)),
-            None => self.keychain()?.get(account),
+        let found = match self.session.get(account)? {
+            Some(s) => Some(s),
+            None => self.keychain()?.get(account)?,
+        };
+        if let Some(s) = &found {
+            self.learn(s);
         }
+        Ok(found)
     }
 
     fn set(&self, account: &SecretAccount, secret: &Secret) -> Result<(), Error> {

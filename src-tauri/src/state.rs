@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use deckhand_engine::connection::EnvOverrides;
 use deckhand_engine::providers::ProviderCache;
+use deckhand_engine::redact::Redactor;
 use deckhand_engine::settings::Settings;
 use deckhand_engine::{Error, SecretStore};
 use tauri::{AppHandle, Manager, Runtime};
@@ -52,7 +53,8 @@ impl AppState {
 
     /// The real thing: the app's data folder, the OS keychain and the environment. A keychain
     /// that cannot be opened does not stop the app; key commands then say what to do.
-    pub fn for_app<R: Runtime>(app: &AppHandle<R>, providers: ProviderFactory) -> Result<Self, Error> {
+    /// Every secret it handles is taught to `redactor`, the log's.
+    pub fn for_app<R: Runtime>(app: &AppHandle<R>, providers: ProviderFactory, redactor: Arc<Redactor>) -> Result<Self, Error> {
         let paths = app.path();
         let data_dir = match std::env::var_os(DATA_DIR_ENV) {
             Some(d) if !d.is_empty() => PathBuf::from(d),
@@ -64,7 +66,9 @@ impl AppState {
         if let Err(e) = &keychain {
             tracing::warn!(kind = e.kind(), "keychain unavailable; keys can be kept for this session only");
         }
-        Ok(AppState::new(&data_dir, &documents_dir, keychain, providers, EnvOverrides::from_env()))
+        let mut state = AppState::new(&data_dir, &documents_dir, keychain, providers, EnvOverrides::from_env());
+        state.secrets = state.secrets.with_redactor(redactor);
+        Ok(state)
     }
 
     pub fn save_folder(&self) -> PathBuf {

@@ -88,6 +88,12 @@ fn plugin_commands_that_were_not_granted_are_refused() {
         ("plugin:shell|open", json!({"path": "https://example.com"})),
         ("plugin:http|fetch", json!({"clientConfig": {"url": "https://example.com"}})),
         ("plugin:opener|open_url", json!({"url": "https://example.com"})),
+        // The clipboard only through "Copy diagnostic info"; the page reads nothing from it. The
+        // log, window-state and single-instance plugins have no commands the page could reach.
+        ("plugin:clipboard-manager|read_text", json!({})),
+        ("plugin:clipboard-manager|write_text", json!({"text": "x"})),
+        ("plugin:log|log", json!({"level": 3, "message": "from the page"})),
+        ("plugin:window-state|save_window_state", json!({"flags": 1})),
         // core:default is not granted: no window, webview, path, app or emit APIs.
         ("plugin:window|close", json!({"label": "main"})),
         ("plugin:webview|print", json!({"label": "main"})),

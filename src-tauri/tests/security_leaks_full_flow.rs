@@ -7,8 +7,10 @@
 //! check again, download again, cancel).
 //!
 //! Then everything Deckhand wrote or said is searched for every credential: each file in its
-//! data folder (settings, journal, history, choices cache) and in the folders decks went to,
-//! every event sent to the window, every command result and error, and every line logged.
+//! data folder (settings, journal, history, choices cache, the log file) and in the folders
+//! decks went to, every event sent to the window, every command result and error, and every
+//! line logged. The log file, written by the app's own logger (`logging.rs`) as in the real
+//! app, must also hold no word of the notes the decks were made from.
 //! The fakes' request logs show what reached each origin: a credential may reach only the API
 //! it belongs to, never another service and never a file host.
 
@@ -17,9 +19,11 @@ mod support;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use deckhand_app::logging;
 use deckhand_engine::connection::EnvOverrides;
 use deckhand_engine::jobs::content_check::check_file;
 use deckhand_engine::providers::ExportFormat;
+use deckhand_engine::redact::Redactor;
 use deckhand_engine::secrets::MemorySecretStore;
 use deckhand_engine::{SecretAccount, SecretStore};
 use deckhand_tests::faults::{Fault, Route};
@@ -29,6 +33,7 @@ use serde_json::{json, Value};
 use support::leak_scan::{Finding, LeakScan};
 use support::log_capture;
 use support::session::Session;
+use tauri::test::{mock_builder, mock_context, noop_assets};
 
 // Canary credentials: unique strings that appear nowhere else, so any match is a leak.
 const GAMMA_KEY: &str = "sk-gamma-c4n4ryG-7d1e0b2a9f63";
@@ -116,15 +121,33 @@ fn assert_deck(job: &Value, format: ExportFormat) -> PathBuf {
     file
 }
 
+// The notes each deck is made from: none of it may reach the log file.
+const NOTES: [&str; 5] = [
+    "Solar power for schools: panels on every gym roof (note 1a7c)",
+    "Wind farms at sea and the fishing villages nearby (note 2b8d)",
+    "Bees and pollination in city allotments (note 3c9e)",
+    "Rivers of Europe from source to delta (note 4daf)",
+    "Lakes of Finland and their winter ice roads (note 5eb0)",
+];
+
+/// The app's log file logger, writing to `dir` (the app's data folder's `logs/`, as with
+/// `DECKHAND_DATA_DIR`); any mock app lends it the handle the plugin asks for.
+fn app_log_file(dir: &std::path::Path, redactor: Arc<Redactor>) -> Box<dyn log::Log> {
+    let lender = mock_builder().build(mock_context(noop_assets())).unwrap();
+    logging::builder(dir, redactor).split(lender.handle()).unwrap().2
+}
+
 fn deck(content: &str, title: &str, format: &str) -> Value {
     json!({"content": content, "title": title, "slides": 5, "format": format})
 }
 
 #[test]
 fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
-    let logs = log_capture::install();
-    let fakes = Fakes::start();
     let data = tempfile::tempdir().unwrap();
+    let log_dir = data.path().join("logs");
+    let redactor = Arc::new(Redactor::new());
+    let logs = log_capture::install_with(app_log_file(&log_dir, redactor.clone()));
+    let fakes = Fakes::start();
     let home = tempfile::tempdir().unwrap();
     let documents = home.path().join("Documents");
     let decks = home.path().join("Decks");
@@ -134,7 +157,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
         gamma_base_url: Some(fakes.gamma.base_url.to_string()),
         presenton_base_url: Some(fakes.hosted.base_url.to_string()),
     };
-    let s = Session::start(data.path(), &documents, keychain.clone(), env);
+    let s = Session::start_with_redactor(data.path(), &documents, keychain.clone(), env, redactor);
 
     // Keys: refused ones are errors and are not kept; a wrong Gamma key saved unchecked.
     assert_eq!(s.set_key("gamma", GAMMA_WRONG_KEY, true).unwrap_err()["kind"], "auth");
@@ -148,7 +171,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.ok("list_choices", json!({"provider": "presenton", "kind": "themes"}));
 
     // A deck with the wrong key: refused by Gamma, so the job fails with a sign-in error.
-    let g0 = s.submit("gamma", deck("Solar power for schools", "Solar", "pptx"));
+    let g0 = s.submit("gamma", deck(NOTES[0], "Solar", "pptx"));
     let failed = s.wait_for(&g0, "failed");
     assert_eq!(failed["error"]["kind"], "auth", "{failed}");
 
@@ -190,9 +213,9 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     // The person picks another folder for the next decks in the system's folder picker.
     s.person.will_pick_folder(&decks);
     s.ok("pick_out_dir", json!({}));
-    let g2 = s.submit("gamma", deck("Wind farms at sea", "Wind", "pdf"));
-    let p1 = s.submit("presenton", deck("Bees and pollination", "Bees", "pdf"));
-    let s1 = s.submit("presenton-self", deck("Rivers of Europe", "Rivers", "pptx"));
+    let g2 = s.submit("gamma", deck(NOTES[1], "Wind", "pdf"));
+    let p1 = s.submit("presenton", deck(NOTES[2], "Bees", "pdf"));
+    let s1 = s.submit("presenton-self", deck(NOTES[3], "Rivers", "pptx"));
 
     // Cancel one while the service works on it.
     s.wait_for(&g2, "running");
@@ -208,7 +231,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.self_hosted_server(&fakes.bearer.base_url, "bearer", None);
     s.set_key("presenton-self", SELF_BEARER, true).unwrap();
     s.ok("test_connection", json!({"provider": "presenton-self"}));
-    let s2 = s.submit("presenton-self", deck("Lakes of Finland", "Lakes", "pptx"));
+    let s2 = s.submit("presenton-self", deck(NOTES[4], "Lakes", "pptx"));
 
     // Hosted: retried through two server errors, then stopped by a 401 for the person to see.
     let attention = s.wait_for(&p1, "needs_attention");
@@ -223,7 +246,12 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     s.ok("key_status", json!({"provider": "presenton-self"}));
     s.ok("get_settings", json!({}));
     s.ok("list_jobs", json!({}));
+    s.ok("list_jobs", json!({"query": {"text": "lakes", "states": ["done"]}}));
     s.ok("job_counts", json!({}));
+    s.ok("resumed_decks", json!({}));
+    for id in [&g1, &p1, &s1, &s2] {
+        s.ok("job_preview", json!({"id": id}));
+    }
     s.ok("get_job", json!({"id": g1}));
 
     // The flow did what it says: four real decks, each service paid once per deck, every fault
@@ -254,7 +282,7 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     let mut findings = request_log_findings(&fakes);
 
     // Positive control: a key planted in the data folder is found, then removed.
-    let planted = data.path().join("logs").join("planted.log");
+    let planted = data.path().join("planted").join("planted.log");
     std::fs::create_dir_all(planted.parent().unwrap()).unwrap();
     std::fs::write(&planted, format!("sending X-API-KEY: {GAMMA_KEY}\n")).unwrap();
     let caught = scan_except(None).scan_dir(data.path());
@@ -274,6 +302,23 @@ fn a_whole_session_against_the_fake_servers_leaves_no_credential_anywhere() {
     let logged = logs.lock().unwrap().clone();
     for (i, line) in logged.iter().enumerate() {
         findings.extend(scan.scan_text(&format!("log line #{i}"), line));
+    }
+
+    // The log file: there, and saying what happened to each deck, in words of its own.
+    log::logger().flush();
+    let log_file = log_dir.join("deckhand.log");
+    let written = std::fs::read_to_string(&log_file).unwrap_or_else(|e| panic!("no log file at {}: {e}", log_file.display()));
+    for (id, state) in [(&g0, "failed"), (&g1, "done"), (&g2, "cancelled"), (&p1, "needs_attention"), (&p1, "done"), (&s1, "done"), (&s2, "done")] {
+        assert!(written.lines().any(|l| l.contains(&format!("job {id} ")) && l.contains(&format!(": {state} "))), "{id} {state} is in the log:\n{written}");
+    }
+    assert!(written.contains("error auth status 401"), "a failure says its kind and status: {written}");
+    let notes = NOTES.iter().enumerate().fold(LeakScan::new(), |scan, (i, n)| scan.secret(&format!("notes of deck {i}"), n));
+    findings.extend(notes.scan_text(&log_file.display().to_string(), &written));
+    findings.extend(scan.scan_text(&log_file.display().to_string(), &written));
+    // Deckhand's own code never logs notes, at any level (libraries' debug output, which the
+    // file never takes, may echo a request).
+    for (i, line) in logged.iter().enumerate().filter(|(_, l)| l.contains(" deckhand_")) {
+        findings.extend(notes.scan_text(&format!("log line #{i}"), line));
     }
     scan.assert_clean(findings);
 }

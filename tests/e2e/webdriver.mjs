@@ -128,6 +128,11 @@ export class Session {
     return this.cmd("POST", "/execute/async", { script, args: [command, args] });
   }
 
+  /** Runs `script` (a function body; `arguments` are `args`) in the page and returns its value. */
+  exec(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
   /** A PNG screenshot of the window, as a Buffer. */
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");

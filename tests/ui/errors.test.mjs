@@ -75,7 +75,7 @@ test("each error's main button does the next step", async () => {
     // A network failure after the deck was made also offers fetching the file again.
     assert.equal(await page.getByTestId("job-job-network").getByTestId("job-retry-download").count(), 1);
 
-    await page.getByTestId("job-job-auth").getByTestId("job-settings").click();
+    await page.getByTestId("job-job-auth").getByTestId("job-new-key").click();
     await page.getByTestId("screen-settings").waitFor();
     await page.waitForFunction(() => document.activeElement && document.activeElement.closest("#section-gamma"));
   } finally { await closePage(page); }
@@ -88,4 +88,61 @@ test("ui code names commands only through ipc.js", async () => {
     assert.doesNotMatch(text, /call\(\s*["'`]/, `${f} calls a command by a literal name`);
     assert.doesNotMatch(text, /__TAURI__/, `${f} reaches window.__TAURI__ directly`);
   }
+});
+
+test("a PDF the server could not export offers PowerPoint first, and trying the same again asks", async () => {
+  const now = Date.now();
+  const job = makeJob({ id: "job-pdf", provider: "presenton-self", state: "failed", service_progress: { message: "Exporting presentation" },
+    request: { content: "Budget 2027", format: "pdf", slides: 8 },
+    error: { kind: "provider_failed", message: "x", details: { provider_message: "Presentation generation failed", request_id: "task-28a5", status: 500 } } });
+  const settings = { servers: { gamma_base_url: null, presenton_base_url: null, presenton_self: { enabled: true, base_url: "http://localhost:5001", auth: "none", user: null }, insecure_confirmed: [] } };
+  const page = await openApp(browser, server, { keys: KEYS.gamma, settings, jobs: [job] });
+  try {
+    await page.getByTestId("nav-jobs").click();
+    const c = page.getByTestId("job-job-pdf");
+    assert.equal(await c.getByTestId("advice-sentence").textContent(), "Your Presenton server couldn't make the PDF.");
+    assert.match(await c.getByTestId("advice-next").textContent(), /as PowerPoint usually works/);
+    assert.ok(!/shorter notes|fewer slides/.test(await c.textContent()), "advice fits the failure");
+    const buttons = await c.locator(".problem .actions button").allTextContents();
+    assert.deepEqual(buttons, ["Make it as PowerPoint instead", "Check the server", "Try again"]);
+    // Technical details stay under Details.
+    assert.equal(await c.getByTestId("error-details").evaluate((d) => d.open), false);
+    await c.getByTestId("error-details").locator("summary").click();
+    assert.match(await c.getByTestId("error-details").textContent(), /Request idtask-28a5.*HTTP status500.*Error codeprovider_failed/);
+
+    // Trying the very same request again asks first, and says why it may work.
+    await c.getByTestId("job-retry").click();
+    const dialog = page.getByTestId("confirm-retry");
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /may work if the problem was temporary/);
+    await page.getByTestId("dialog-cancel").click();
+    assert.equal((await calls(page, "retry_job")).length, 0);
+
+    await c.getByTestId("job-make-pptx").click();
+    await page.getByTestId("job-job-1").waitFor();
+    assert.deepEqual((await calls(page, "retry_job")).map((x) => x.args), [{ id: "job-pdf", format: "pptx" }]);
+    assert.match(await page.getByTestId("job-job-1").getByTestId("job-facts").textContent(), /PowerPoint/);
+
+    await c.getByTestId("job-check-server").click();
+    await page.getByTestId("screen-settings").waitFor();
+    await page.waitForFunction(() => document.activeElement && document.activeElement.closest("#section-presenton-self"));
+  } finally { await closePage(page); }
+});
+
+test("when the notes are the problem, the deck opens in New deck to change it and make it again", async () => {
+  const job = makeJob({ id: "job-big", provider: "gamma", state: "failed", request: { content: "Forty chapters of notes", title: "Everything", slides: 60, format: "pptx", theme: "oasis", look_name: "Oasis" }, error: { kind: "provider_failed", message: "x", details: { provider_message: "Failed to generate text" } } });
+  const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [job] });
+  try {
+    await page.getByTestId("nav-jobs").click();
+    const c = page.getByTestId("job-job-big");
+    assert.match(await c.getByTestId("advice-next").textContent(), /fewer slides or shorter notes/);
+    await c.getByTestId("job-edit").click();
+    await page.getByTestId("new-deck-form").waitFor();
+    // The whole request comes back (the list only had its topic).
+    assert.deepEqual((await calls(page, "get_job")).map((x) => x.args), [{ id: "job-big" }]);
+    assert.equal(await page.getByTestId("field-content").inputValue(), "Forty chapters of notes");
+    assert.equal(await page.getByTestId("field-title").inputValue(), "Everything");
+    assert.equal(await page.getByTestId("field-slides").inputValue(), "60");
+    await page.waitForFunction(() => document.querySelector("[data-testid='look-oasis']")?.checked === true);
+  } finally { await closePage(page); }
 });

@@ -1,6 +1,7 @@
 // "Your decks" over the history contract: a page at a time, newest first, the title or the
-// notes' first line (lists carry no notes), every deck in progress known even when it is old,
-// and a deck a newer Deckhand made shown but left alone.
+// notes' first line (lists carry no notes), every deck in progress counted even when it is old
+// (the app's counts) and found under "Being made", and a deck a newer Deckhand made shown but
+// left alone.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -32,12 +33,13 @@ test("decks come a page at a time, newest first, and older ones on request", asy
   const page = await openApp(browser, server, { keys: KEYS.gamma, jobs });
   try {
     assert.equal(await page.getByTestId("jobs-count").textContent(), "1", "the old deck in progress is counted");
-    const first = (await calls(page, "list_jobs")).map((c) => c.args.query);
-    assert.deepEqual(first, [{ limit: 50 }, { states: ["queued", "submitting", "running", "downloading"], limit: 500 }]);
+    // At start only the counts and the newest finished decks' credits are asked for.
+    assert.deepEqual((await calls(page, "list_jobs")).map((c) => c.args.query), [{ states: ["done"], limit: 20 }]);
 
     await page.getByTestId("nav-jobs").click();
     await page.getByTestId("job-job-119").waitFor();
-    assert.equal(await cards(page).count(), 51, "the newest 50, and the deck in progress");
+    assert.deepEqual((await calls(page, "list_jobs")).at(-1).args.query, { limit: 50 });
+    assert.equal(await cards(page).count(), 50, "the newest 50");
     assert.equal(await cards(page).first().getAttribute("data-testid"), "job-job-119");
     // No title: the notes' first line, which lists carry as `topic`.
     assert.equal(await page.getByTestId("job-job-115").locator(".job-title").textContent(), "Notes number 115");
@@ -45,7 +47,7 @@ test("decks come a page at a time, newest first, and older ones on request", asy
 
     await page.getByTestId("jobs-more").click();
     await page.getByTestId("job-job-020").waitFor();
-    assert.equal(await cards(page).count(), 101, "50 more (the deck in progress was already there)");
+    assert.equal(await cards(page).count(), 100, "50 more");
     const more = (await calls(page, "list_jobs")).at(-1).args.query;
     assert.equal(more.limit, 50);
     assert.match(more.cursor, /^\d+:job-070$/);
@@ -58,6 +60,10 @@ test("decks come a page at a time, newest first, and older ones on request", asy
     const order = await cards(page).evaluateAll((els) => els.map((e) => e.dataset.testid));
     assert.deepEqual(order, jobs.map((j) => `job-${j.id}`).reverse());
     assert.deepEqual(await seriousViolations(page), []);
+    // The old deck still being made is one choice away, wherever it falls in the history.
+    await page.getByTestId("jobs-filter-state").selectOption("active");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid='job-list'] > li").length === 1);
+    assert.equal(await cards(page).first().getAttribute("data-testid"), "job-job-003");
     assert.deepEqual(page.problems, []);
   } finally { await closePage(page); }
 });
@@ -122,5 +128,19 @@ test("a change that arrives before the answer of the command that caused it is n
     await page.waitForTimeout(100);
     assert.equal(await page.getByTestId("job-job-stalled").getByTestId("job-status").textContent().then((t) => /Check again/.test(t)), false);
     assert.deepEqual(page.problems, []);
+  } finally { await closePage(page); }
+});
+
+test("the search finds a deck by the title its service gave it, and the card is named so", async () => {
+  const named = makeJob({ id: "job-named", state: "done", file: "/d/How plants eat light.pptx", deck_title: "How Plants Eat Light", request: { content: "Photosynthesis for year 7", format: "pptx" } });
+  const page = await openApp(browser, server, { keys: KEYS.gamma, jobs: [named, makeJob({ id: "job-other", state: "done", file: "/d/x.pptx", request: { content: "Volcanoes", format: "pptx" } })] });
+  try {
+    await page.getByTestId("nav-jobs").click();
+    await page.getByTestId("job-job-other").waitFor();
+    await page.getByTestId("jobs-search").fill("plants eat");
+    await page.getByTestId("job-job-other").waitFor({ state: "detached" });
+    assert.deepEqual((await calls(page, "list_jobs")).at(-1).args.query, { limit: 50, text: "plants eat" }, "the app does the search");
+    assert.equal(await cards(page).count(), 1);
+    assert.equal(await page.getByTestId("job-job-named").locator(".job-title").textContent(), "How Plants Eat Light");
   } finally { await closePage(page); }
 });

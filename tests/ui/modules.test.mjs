@@ -5,8 +5,10 @@ import assert from "node:assert/strict";
 import { COMMANDS, EVENT, FILES_EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
 import { checkLimits } from "../../ui/js/limits.js";
 import { needsInsecureConfirmation, parseServer } from "../../ui/js/server-address.js";
-import { describeError } from "../../ui/js/errors.js";
-import { formatDuration, formatBytes, fileName } from "../../ui/js/format.js";
+import { describeError, adviceFor } from "../../ui/js/errors.js";
+import { formatDuration, formatBytes, fileName, plural } from "../../ui/js/format.js";
+import { progressOf, stepOf, PRESENTON_STEPS } from "../../ui/js/progress.js";
+import { lookSketch, colorsOf, deckPlaceholder } from "../../ui/js/look-sketch.js";
 
 test("command and event names are those of the IPC contract", () => {
   const contract = ["app_info", "key_status", "set_key", "remove_key", "test_connection", "get_settings", "save_settings",
@@ -15,9 +17,12 @@ test("command and event names are those of the IPC contract", () => {
     "show_in_folder", "open_editor", "typical_duration", "job_counts", "get_job"];
   const names = Object.values(COMMANDS);
   for (const name of contract) assert.ok(names.includes(name), name);
-  // Additions asked of the Rust side: the page says when its first screen is painted (the
-  // start-up benchmark's mark); open an https page in the browser.
-  assert.deepEqual(names.filter((n) => !contract.includes(n)), ["page_ready", "open_url"]);
+  // Additions: the page says when its first screen is painted (the start-up benchmark's mark);
+  // open an https page in the browser; decks picked up after a restart; a deck's preview; the
+  // window's own state; the log folder, the diagnostic info and the third-party licenses of
+  // Settings › Help and about (issue 14).
+  assert.deepEqual(names.filter((n) => !contract.includes(n)),
+    ["page_ready", "resumed_decks", "open_url", "job_preview", "window_state", "save_draft", "save_choices", "open_log_folder", "copy_diagnostic_info", "third_party_licenses"]);
   assert.equal(new Set(names).size, names.length);
   assert.equal(EVENT, "deckhand://event");
   assert.equal(FILES_EVENT, "deckhand://files-dropped");
@@ -72,9 +77,11 @@ test("every error kind has its own sentence and a next step; unknown kinds still
 });
 
 test("connection failures are told apart: address, not started, certificate, connect or answer timeout", () => {
-  const p = "Presenton (self-hosted)";
+  // A service is named by its id, so its name reads well in each sentence.
+  const p = "presenton-self";
   assert.match(describeError({ kind: "name_not_found" }, p).next, /server address in Settings/);
-  assert.match(describeError({ kind: "connection_refused" }, p).next, /is it started\?/);
+  assert.match(describeError({ kind: "connection_refused" }, p).sentence, /^Nothing is answering at your Presenton server's address\.$/);
+  assert.match(describeError({ kind: "connection_refused" }, p).next, /Is the server started\?/);
   assert.match(describeError({ kind: "tls" }, p).next, /self-signed certificate/);
   const connect = describeError({ kind: "timeout", phase: "connect" }, p);
   const read = describeError({ kind: "timeout", phase: "read" }, p);
@@ -92,4 +99,71 @@ test("durations, sizes and file names read naturally", () => {
   assert.equal(formatBytes(2 * 1024 * 1024), "2.0 MB");
   assert.equal(fileName("C:\\Users\\ada\\deck.pptx"), "deck.pptx");
   assert.equal(fileName("/home/ada/deck.pdf"), "deck.pdf");
+});
+
+test("advice fits the failure: a PDF export that fails offers PowerPoint, not shorter notes", () => {
+  const failed = (over) => ({ provider: "presenton-self", state: "failed", request: { format: "pdf", slides: 8 }, error: { kind: "provider_failed", message: "x", details: { provider_message: "Presentation generation failed", status: 500 } }, ...over });
+  const pdf = adviceFor(failed({ service_progress: { message: "Exporting presentation" } }));
+  assert.equal(pdf.sentence, "Your Presenton server couldn't make the PDF.");
+  assert.deepEqual(pdf.actions.map((a) => a.id), ["make_pptx", "check_server", "retry"]);
+  assert.equal(pdf.actions[0].label, "Make it as PowerPoint instead");
+  assert.ok(!/shorter notes/.test(pdf.next), pdf.next);
+  // "Try again" that repeats the same failing request asks first, and says why it may work.
+  assert.match(pdf.actions[2].confirm.body.join(" "), /may work if the problem was temporary/);
+
+  const llm = adviceFor(failed({ request: { format: "pptx" }, error: { kind: "provider_failed", message: "x", details: { provider_message: "OpenAI API error: Error code: 500" } } }));
+  assert.equal(llm.actions[0].id, "check_server");
+  assert.match(llm.sentence, /AI model/);
+
+  const big = adviceFor(failed({ provider: "gamma", request: { format: "pptx", slides: 60 }, error: { kind: "provider_failed", message: "x" } }));
+  assert.equal(big.actions[0].id, "edit");
+  assert.match(big.next, /fewer slides or shorter notes/);
+
+  const credits = adviceFor({ provider: "gamma", state: "failed", request: { format: "pptx" }, error: { kind: "credits", message: "x" } });
+  assert.deepEqual(credits.actions.map((a) => a.label), ["Add credits", "Make it again"]);
+  const key = adviceFor({ provider: "presenton", state: "failed", request: {}, error: { kind: "auth", message: "x" } });
+  assert.equal(key.actions[0].label, "Paste a new key");
+  const offline = adviceFor({ provider: "presenton-self", state: "failed", request: {}, error: { kind: "network", message: "x" } });
+  assert.deepEqual(offline.actions.map((a) => a.label), ["Check the server", "Try again"]);
+  assert.equal(offline.actions[1].confirm, undefined, "a lost connection is worth trying again without asking");
+  // The service's name reads well inside sentences.
+  for (const a of [pdf, llm, big, credits, key, offline]) assert.ok(!/Presenton \(self-hosted\)/.test(`${a.sentence} ${a.next}`), a.sentence);
+});
+
+test("Presenton's messages become plain steps; Gamma's time is measured against the usual", () => {
+  assert.equal(PRESENTON_STEPS[stepOf("Fetching assets for slides")].label, "Adding pictures");
+  assert.equal(PRESENTON_STEPS[stepOf("Generating presentation outlines")].label, "Planning the slides");
+  assert.equal(stepOf("Something new"), -1);
+  const now = 1_000_000;
+  const running = (over) => ({ provider: "presenton-self", state: "running", created_ms: now - 30000, history: [{ state: "running", at_ms: now - 20000 }], request: {}, ...over });
+  const slides = progressOf(running({ service_progress: { message: "Generating slides", slides_done: 3, slides_total: 8 } }), { now });
+  assert.equal(slides.text, "Writing the slides: 3 of 8 — 20 s so far.");
+  assert.ok(slides.value > 0.5 && slides.value < 0.67, String(slides.value));
+  assert.deepEqual(slides.steps.map((s) => s.state), ["done", "done", "now", "next", "next"]);
+  const gamma = progressOf(running({ provider: "gamma" }), { now, typicalSeconds: 40 });
+  assert.equal(gamma.text, "Gamma is making your deck — 20 s so far, usually about 40 s.");
+  assert.equal(gamma.value, 0.5);
+  const slow = progressOf(running({ provider: "gamma" }), { now, typicalSeconds: 10 });
+  assert.equal(slow.text, "Taking longer than usual (usually about 10 s) — 20 s so far.");
+  assert.equal(progressOf(running({ provider: "gamma" }), { now }).value, null, "no typical time yet: an open-ended bar");
+  const unknown = progressOf(running({ service_progress: { message: "Polishing." } }), { now });
+  assert.equal(unknown.text, "Polishing — 20 s so far.");
+});
+
+test("looks become pictures in their colours; a deck without a picture gets a placeholder with its look", () => {
+  assert.deepEqual(colorsOf(["Black", "pastel", "no-such-colour"]), ["#1d1f24", "#f3d9e6"]);
+  const sketch = decodeURIComponent(lookSketch({ colors: ["black", "yellow"] }));
+  assert.ok(sketch.startsWith("data:image/svg+xml"));
+  assert.match(sketch, /fill="#1d1f24"/);
+  assert.match(sketch, /fill="#f2c94c"/);
+  const placeholder = decodeURIComponent(deckPlaceholder({ look: "Modern <b>", format: "pdf" }));
+  assert.match(placeholder, /Modern &lt;b&gt;/);
+  assert.match(placeholder, />PDF</);
+});
+
+test("counts read with their nouns and the locale's separators", () => {
+  assert.equal(plural(1, "slide"), "1 slide");
+  assert.equal(plural(12, "slide"), "12 slides");
+  assert.equal(plural(2000, "deck"), "2,000 decks");
+  assert.equal(formatBytes(2.25 * 1024 * 1024), "2.3 MB");
 });

@@ -61,7 +61,7 @@ test("Gamma: the request carries the chosen language, theme, PNG format and opti
     await page.getByTestId("language-option-de").waitFor();
     await page.getByTestId("field-language").press("Enter");
     assert.equal(await page.getByTestId("field-language").inputValue(), "Deutsch");
-    await page.getByTestId("field-look").selectOption("night-sky");
+    await page.locator("[data-testid='look-night-sky'] + label").click();
     await page.locator("label[for='format-png']").click();
     await page.getByTestId("more-options").locator("summary").click();
     await page.getByTestId("option-textOptions.amount").selectOption("brief");
@@ -74,7 +74,7 @@ test("Gamma: the request carries the chosen language, theme, PNG format and opti
     const [validated] = await calls(page, "validate_request");
     const [submitted] = await calls(page, "submit_deck");
     const expected = {
-      content: "The water cycle for year 5", title: "Water cycle", slides: 8, language: "de", format: "png", theme: "night-sky",
+      content: "The water cycle for year 5", title: "Water cycle", slides: 8, language: "de", format: "png", theme: "night-sky", look_name: "Night Sky",
       options: { textMode: "generate", cardSplit: "auto", "textOptions.amount": "brief", "textOptions.audience": "ten-year-olds", "imageOptions.source": "aiGenerated", "imageOptions.model": "imagen-4-pro" },
     };
     assert.deepEqual(validated.args, { provider: "gamma", request: expected });
@@ -105,7 +105,7 @@ test("a refused submit explains itself with a way to Settings", async () => {
     await page.getByTestId("generate").click();
     const box = page.getByTestId("form-problem").getByTestId("problem-auth");
     await box.waitFor();
-    assert.match(await box.textContent(), /Your Gamma key was refused\.\s*Check it in Settings/);
+    assert.match(await box.textContent(), /Your Gamma key was refused\.\s*It may have been removed, or your plan may not include the API\. Paste a new key in Settings\./);
     await page.getByTestId("problem-open-settings").click();
     await page.getByTestId("screen-settings").waitFor();
   } finally { await closePage(page); }
@@ -117,7 +117,8 @@ test("Presenton: its own limits, no PNG, table of contents needs 3 slides, files
     await page.locator("label[for='provider-presenton']").click();
     await page.getByTestId("format-pdf").waitFor();
     assert.equal(await page.getByTestId("format-png").count(), 0);
-    assert.equal(await page.getByTestId("field-look").locator("option").nth(1).textContent(), "General");
+    await page.getByTestId("look-general").waitFor({ state: "attached" });
+    assert.deepEqual(await page.getByTestId("field-look").locator(".look-name").allTextContents(), ["Presenton's default template", "General", "Modern", "Swift"]);
 
     await page.getByTestId("field-content").fill("z".repeat(100001));
     assert.match(await err(page, "content").textContent(), /Presenton accepts up to 100,000/);
@@ -171,7 +172,7 @@ test("offline: the looks can't load and a friendly message says the default is u
   const page = await openApp(browser, server, { keys: KEYS.gamma, fail: { list_choices: { kind: "network", message: "No connection." } } });
   try {
     await page.waitForFunction(() => /offline/.test(document.querySelector("[data-testid='look-hint']").textContent));
-    assert.match(await page.getByTestId("look-hint").textContent(), /Gamma's default look will be used/);
+    assert.match(await page.getByTestId("look-hint").textContent(), /Gamma's default theme will be used/);
   } finally { await closePage(page); }
 });
 
@@ -194,5 +195,107 @@ test("a text file dropped on the page (no path) is read in the page", async () =
     await page.waitForFunction(() => document.querySelector("#content").value.includes("# Agenda"));
     assert.match(await page.getByTestId("drop-note").textContent(), /Added the text of agenda\.md/);
     assert.equal((await calls(page, "read_source_file")).length, 0);
+  } finally { await closePage(page); }
+});
+
+test("the half-written deck is kept by the app as it is typed, and comes back after a restart", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.both });
+  try {
+    await page.getByTestId("field-content").fill("Why our school is switching to a four-day week");
+    await page.getByTestId("field-title").fill("Four days");
+    await page.locator("label[for='format-pdf']").click();
+    await page.waitForFunction(() => window.__FAKE__.windowState.draft && window.__FAKE__.windowState.draft.title === "Four days");
+    const saved = await page.evaluate(() => window.__FAKE__.windowState.draft);
+    assert.equal(saved.content, "Why our school is switching to a four-day week");
+    assert.equal(saved.format, "pdf");
+    assert.equal(saved.provider, "gamma");
+    assert.ok(!("files" in saved), "files picked in this window are not kept");
+  } finally { await closePage(page); }
+
+  // A new window (after a restart or a crash) with that saved state.
+  const draft = { provider: "presenton", content: "Quarterly review\n- sales up", title: "Q3", slides: "7", format: "pdf", look: "modern", look_name: "Modern", language: null, instructions: "Keep it short", options: { tone: "casual" } };
+  const again = await openApp(browser, server, { keys: KEYS.both, windowState: { draft, choices: {} } });
+  try {
+    await again.getByTestId("new-deck-form").waitFor();
+    assert.equal(await again.getByTestId("field-content").inputValue(), "Quarterly review\n- sales up");
+    assert.equal(await again.getByTestId("field-title").inputValue(), "Q3");
+    assert.equal(await again.getByTestId("field-slides").inputValue(), "7");
+    assert.equal(await again.getByTestId("provider-presenton").isChecked(), true);
+    assert.equal(await again.getByTestId("format-pdf").isChecked(), true);
+    assert.equal(await again.getByTestId("field-instructions").inputValue(), "Keep it short");
+    assert.equal(await again.getByTestId("option-tone").inputValue(), "casual");
+    await again.waitForFunction(() => document.querySelector("[data-testid='look-modern']")?.checked === true);
+    // Sent: the draft is forgotten, the choices are remembered for this service.
+    await again.getByTestId("generate").click();
+    await again.getByTestId("screen-jobs").waitFor();
+    await again.waitForFunction(() => window.__FAKE__.callsOf("save_choices").length === 1);
+    assert.equal(await again.evaluate(() => window.__FAKE__.windowState.draft), null);
+    assert.deepEqual((await calls(again, "save_choices"))[0].args, { provider: "presenton", choices: { look: "modern", look_name: "Modern", slides: 7, format: "pdf" } });
+  } finally { await closePage(again); }
+});
+
+test("last time's choices for a service come back for the next deck; Settings' file type resets them", async () => {
+  const choices = { gamma: { look: "night-sky", look_name: "Night Sky", slides: 12, format: "pdf", language: "de" } };
+  const page = await openApp(browser, server, { keys: KEYS.both, windowState: { draft: null, choices } });
+  try {
+    await page.getByTestId("new-deck-form").waitFor();
+    assert.equal(await page.getByTestId("field-slides").inputValue(), "12");
+    assert.equal(await page.getByTestId("format-pdf").isChecked(), true);
+    await page.waitForFunction(() => document.querySelector("[data-testid='look-night-sky']")?.checked === true);
+    await page.waitForFunction(() => document.querySelector("[data-testid='field-language']").value === "Deutsch");
+    // Another service has its own (none yet): the defaults.
+    await page.locator("label[for='provider-presenton']").click();
+    await page.getByTestId("format-pptx").waitFor();
+    assert.equal(await page.getByTestId("format-pptx").isChecked(), true);
+    assert.equal(await page.getByTestId("field-slides").inputValue(), "");
+    // A new default file type in Settings applies over what was chosen last time.
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("default-format").selectOption("pptx");
+    await page.waitForFunction(() => window.__FAKE__.callsOf("save_choices").length === 1);
+    assert.deepEqual((await calls(page, "save_choices"))[0].args, { provider: "gamma", choices: { look: "night-sky", look_name: "Night Sky", slides: 12, language: "de" } });
+  } finally { await closePage(page); }
+});
+
+test("wording fits the chosen service: its name reads well in sentences and hints that do not apply are hidden", async () => {
+  const settings = { servers: { gamma_base_url: null, presenton_base_url: null, presenton_self: { enabled: true, base_url: "http://localhost:5001", auth: "none", user: null }, insecure_confirmed: [] } };
+  const page = await openApp(browser, server, { keys: KEYS.gamma, settings });
+  try {
+    assert.equal(await page.getByTestId("slides-hint").textContent(), "From 1 to 75 (Pro plans allow up to 60). Leave it empty and Gamma decides.");
+    await page.locator("label[for='provider-presenton-self']").click();
+    await page.getByTestId("look-general").waitFor({ state: "attached" });
+    const form = await page.getByTestId("new-deck-form").textContent();
+    assert.equal(await page.getByTestId("slides-hint").textContent(), "From 1 to 50. Leave it empty and your Presenton server decides.");
+    assert.match(form, /Leave it empty and your Presenton server chooses \(usually the language of your text\)\./);
+    assert.ok(!/Presenton \(self-hosted\) decide/.test(form), "no label pasted into a sentence");
+    assert.ok(!/PNG/.test(form), "no PNG hint where PNG is not offered");
+    assert.ok(!/Pro plans/.test(form), "Gamma's plan note is Gamma's only");
+    // Looks by their natural names, the default worded for this service.
+    assert.deepEqual(await page.getByTestId("field-look").locator(".look-name").allTextContents(), ["Your server's default template", "General", "Modern", "Swift"]);
+    assert.deepEqual(await page.getByTestId("field-look").locator(".look-detail").allTextContents(), ["9 layouts", "12 layouts", "8 layouts"]);
+    // Locale number separators, also in the counters.
+    await page.getByTestId("field-content").fill("x".repeat(12345));
+    assert.equal(await page.getByTestId("content-count").textContent(), "12,345 of 100,000 characters");
+  } finally { await closePage(page); }
+});
+
+test("looks are chosen by looking: pictures in the look's colours, arrow keys move between them", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma });
+  try {
+    await page.getByTestId("look-oasis").waitFor({ state: "attached" });
+    const pictures = await page.getByTestId("field-look").locator("img").evaluateAll((imgs) => imgs.map((i) => decodeURIComponent(i.src)));
+    assert.equal(pictures.length, 4);
+    assert.ok(pictures.every((p) => p.startsWith("data:image/svg+xml")));
+    assert.match(pictures[1], /#e8dcc4/, "Oasis in beige");
+    assert.match(pictures[2], /#1e2a55/, "Night Sky in navy");
+    assert.equal(await page.getByTestId("look-default").isChecked(), true, "the service's default first");
+    await page.getByTestId("look-default").focus();
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await page.getByTestId("look-oasis").isChecked(), true);
+    await page.getByTestId("field-content").fill("Tides");
+    await page.getByTestId("generate").click();
+    await page.getByTestId("screen-jobs").waitFor();
+    const [sent] = await calls(page, "submit_deck");
+    assert.equal(sent.args.request.theme, "oasis");
+    assert.equal(sent.args.request.look_name, "Oasis");
   } finally { await closePage(page); }
 });

@@ -34,6 +34,9 @@ function installOfficialMock() {
         case "key_status": return args.provider === "gamma" ? { set: true, last4: "abcd", sessionOnly: false } : { set: false, last4: null, sessionOnly: false };
         case "get_settings": return { settings, notice: null };
         case "list_jobs": return { jobs: [job], next_cursor: null, total: 1 };
+        case "job_counts": return { by_state: { running: 1 }, by_provider: { gamma: 1 } };
+        case "window_state": return { draft: null, choices: {} };
+        case "resumed_decks": return { count: 0 };
         case "list_choices": return { items: [] };
         case "typical_duration": return { seconds: null };
         case "validate_request": return null;

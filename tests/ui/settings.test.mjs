@@ -202,3 +202,30 @@ test("an engine notice event appears as a banner", async () => {
     assert.match(await page.getByTestId("banner").textContent(), /set aside/);
   } finally { await closePage(page); }
 });
+
+test("the server address holds a placeholder until a server is used; the default service is offered only among ready ones", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma });
+  try {
+    await page.getByTestId("nav-settings").click();
+    assert.equal(await page.getByTestId("server-url").inputValue(), "");
+    assert.equal(await page.getByTestId("server-url").getAttribute("placeholder"), "http://localhost:5001");
+    assert.deepEqual(await page.locator("#default-provider option").allTextContents(), ["Gamma"]);
+    // Adding a key makes that service a choice at once.
+    await page.getByTestId("key-input-presenton").fill("sk-presenton-abcd1234");
+    await page.getByTestId("key-save-presenton").click();
+    await page.getByTestId("key-ok-presenton").waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("#default-provider option").length === 2);
+    // Use this server: tested, and the result shown beside the button.
+    await page.getByTestId("server-url").fill("http://localhost:5001");
+    await page.getByTestId("server-save").click();
+    await page.getByTestId("server-ok").waitFor();
+    await page.getByTestId("server-first-deck").waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("#default-provider option").length === 3);
+  } finally { await closePage(page); }
+  const none = await openApp(browser, server, {});
+  try {
+    await none.getByTestId("nav-settings").click();
+    assert.equal(await none.getByTestId("default-provider").count(), 0);
+    assert.equal(await none.getByTestId("default-provider-none").textContent(), "Set up a service above first.");
+  } finally { await closePage(none); }
+});

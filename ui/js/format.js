@@ -1,15 +1,17 @@
-// Numbers, sizes and times as a presenter reads them.
+// Numbers, sizes and times as a presenter reads them, with the locale's separators.
 
 const number = new Intl.NumberFormat();
+const oneDecimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 export function formatNumber(n) {
   return number.format(n);
 }
 
+/** "812 B", "45 KB", "2.3 MB" (with the locale's decimal mark and grouping). */
 export function formatBytes(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1024) return `${number.format(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${number.format(Math.round(bytes / 1024))} KB`;
+  return `${oneDecimal.format(bytes / (1024 * 1024))} MB`;
 }
 
 /** "45 s", "2 min 5 s", "1 h 3 min". */
@@ -30,8 +32,20 @@ export function formatTime(ms) {
   return `${d.toLocaleDateString([], { day: "numeric", month: "short" })}, ${time}`;
 }
 
+/** "1 slide", "12 slides", "1,200 characters": a count and its noun. */
+export function plural(n, one, many = `${one}s`) {
+  return `${number.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function fileName(path) {
   if (!path) return "";
   const parts = String(path).split(/[\\/]/);
   return parts[parts.length - 1] || String(path);
+}
+
+/** The folder part of a path ("/home/ada/Documents/Deckhand"). */
+export function folderOf(path) {
+  const s = String(path || "");
+  const cut = Math.max(s.lastIndexOf("/"), s.lastIndexOf("\\"));
+  return cut > 0 ? s.slice(0, cut) : s;
 }

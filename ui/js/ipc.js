@@ -24,6 +24,7 @@ export const COMMANDS = {
   listJobs: "list_jobs",
   jobCounts: "job_counts",
   getJob: "get_job",
+  resumedDecks: "resumed_decks",
   cancelJob: "cancel_job",
   retryDownload: "retry_download",
   checkAgain: "check_again",
@@ -34,6 +35,13 @@ export const COMMANDS = {
   openEditor: "open_editor",
   typicalDuration: "typical_duration",
   openUrl: "open_url",
+  jobPreview: "job_preview",
+  windowState: "window_state",
+  saveDraft: "save_draft",
+  saveChoices: "save_choices",
+  openLogFolder: "open_log_folder",
+  copyDiagnosticInfo: "copy_diagnostic_info",
+  thirdPartyLicenses: "third_party_licenses",
 };
 
 /** The event the engine sends; the payload is tagged by `type`. */
@@ -78,6 +86,7 @@ export const ERROR_KINDS = [
   "cancelled",
   "journal",
   "in_use",
+  "file_action",
   "internal",
 ];
 
@@ -104,9 +113,14 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   credits?: {used?: number, remaining?: number}, error?: EngineError,
  *   stalled?: boolean, history?: {state: JobState, at_ms: number}[], retry_of?: string,
  *   origin?: {base_url: string, sign_in: "none"|"key"|"basic", user?: string},
+ *   deck_title?: string, look?: string, slide_count?: number, file_size?: number,
+ *   preview?: {source: string, width: number, height: number},
+ *   service_progress?: {message?: string, slides_done?: number, slides_total?: number},
  *   topic: string, made_by_newer_version?: boolean}} Job
  *   A job as events, lists and job commands send it: its request without `content` and
- *   `instructions` (get_job has the full record), `topic` the first line of the notes.
+ *   `instructions` (get_job has the full record), `topic` the first line of the notes; the
+ *   card's facts (`deck_title` the service's title for it, `look`, `slide_count`, `file_size`,
+ *   `preview` when `job_preview` has a picture) and the service's own `service_progress`.
  *   `made_by_newer_version`: a newer Deckhand's deck, shown but not worked on (its state may
  *   be one this list does not know).
  * @typedef {{text?: string, states?: string[], providers?: string[], cursor?: string, limit?: number}} HistoryQuery
@@ -118,6 +132,9 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   servers: {presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
  *     insecure_confirmed: string[]}}} Settings  (`save_settings` ignores `insecure_confirmed` and
  *   any new `save_folder`: those come from native dialogs only)
+ * @typedef {{text: string}} DiagnosticInfo
+ * @typedef {{id: string, name: string, text: string, crates: string[]}} ComponentLicense
+ * @typedef {{licenses: ComponentLicense[], generated_by: string}} ThirdPartyLicenses
  * @typedef {{type: "job_changed", job: Job} | {type: "download_progress", job_id: string, bytes: number, total: number|null}
  *   | {type: "job_removed", job_id: string} | {type: "notice", message: string}
  *   | {type: "jobs_available"}} EngineEvent

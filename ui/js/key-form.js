@@ -68,7 +68,7 @@ export function keyForm(provider, o = {}) {
           },
         }, "Use it for this session only"));
       }
-      result.replaceChildren(renderProblem(err, PROVIDERS[provider].name, buttons));
+      result.replaceChildren(renderProblem(err, provider, buttons));
       announce(result.querySelector(".problem-sentence").textContent);
     } finally {
       save.disabled = false;

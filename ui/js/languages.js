@@ -3,6 +3,7 @@
 
 import { COMMANDS, call } from "./ipc.js";
 import { h, nextId } from "./dom.js";
+import { providerSubject } from "./providers.js";
 
 const MAX_SHOWN = 60;
 
@@ -25,7 +26,7 @@ export function languagePicker(o) {
     "aria-describedby": `${id}-hint`, placeholder: "Search languages", "data-testid": "field-language",
   });
   const list = h("ul", { id: listId, role: "listbox", class: "listbox", hidden: true, "aria-label": "Languages" });
-  const hint = h("p", { id: `${id}-hint`, class: "hint" }, "Leave empty to let the service choose (usually the language of your text).");
+  const hint = h("p", { id: `${id}-hint`, class: "hint" }, `Leave it empty and ${providerSubject(o.provider)} chooses (usually the language of your text).`);
 
   const label = (item) => (item.detail && item.detail !== item.name ? `${item.name} — ${item.detail}` : item.name);
 

@@ -1,23 +1,25 @@
 // Start-up: learn what the app knows, follow engine events, show the first screen.
 
 import { COMMANDS, EVENT, PROVIDER_IDS, call, listen } from "./ipc.js";
-import { state, changed, noteCredits, readyProviders, subscribe } from "./state.js";
-import { loadFirstPage } from "./history.js";
-import { ACTIVE_STATES } from "./job-card.js";
+import { state, changed, noteCredits, readyProviders, subscribe, totalDecks, activeDecks } from "./state.js";
 import { announce } from "./dom.js";
 import { register, go } from "./router.js";
 import { applyAppearance } from "./appearance.js";
 import { showBanner } from "./banners.js";
-import { providerName } from "./providers.js";
+import { restoreDraft } from "./draft.js";
+import { jobTitle } from "./job-card.js";
+import { plural } from "./format.js";
 import { renderWelcome } from "./screens/welcome.js";
 import { renderNewDeck } from "./screens/new-deck.js";
 import { renderJobs } from "./screens/jobs.js";
 import { renderSettings } from "./screens/settings.js";
+import { renderAbout } from "./screens/about.js";
 
 register("welcome", renderWelcome);
 register("new-deck", renderNewDeck);
 register("jobs", renderJobs);
 register("settings", renderSettings);
+register("about", renderAbout);
 
 async function loadInfo() {
   try {
@@ -52,11 +54,57 @@ export async function loadKeys() {
   changed("keys");
 }
 
-async function loadJobs() {
+/** How many decks there are in each state and service (the history itself comes a page at a time). */
+async function loadCounts() {
   try {
-    await loadFirstPage();
+    state.counts = await call(COMMANDS.jobCounts);
+    changed("counts");
+    return true;
   } catch (e) {
     showBanner(e.message || "Deckhand couldn't load its list of decks.", { tone: "warning" });
+    return false;
+  }
+}
+
+/** Credits left, as the newest finished decks of each service reported them. */
+async function loadRecentCredits() {
+  try {
+    const page = await call(COMMANDS.listJobs, { query: { states: ["done"], limit: 20 } });
+    // Oldest first, so the newest deck's word is the last.
+    for (const job of [...page.jobs].reverse()) {
+      if (job.credits) noteCredits(job.provider, job.credits.remaining);
+    }
+  } catch {
+    // Credits show once a deck or a connection test reports them.
+  }
+}
+
+let countsTimer = null;
+/** Counts change with every finished or new deck; asked again at most twice a second. */
+function refreshCountsSoon() {
+  if (countsTimer) return;
+  countsTimer = setTimeout(() => { countsTimer = null; loadCounts(); }, 500);
+}
+
+/** The half-written deck and the last choices per service, as the window left them. */
+async function loadWindowState() {
+  try {
+    state.windowState = await call(COMMANDS.windowState);
+    restoreDraft(state.windowState.draft);
+  } catch {
+    // Without it the form starts empty; nothing else depends on it.
+  }
+}
+
+/** After a restart: say which decks Deckhand picked up and is still making. */
+async function announceResumed() {
+  try {
+    const { count } = await call(COMMANDS.resumedDecks);
+    if (!count) return;
+    const message = count === 1 ? "1 deck is still being made — Deckhand picked it up." : `${plural(count, "deck")} are still being made — Deckhand picked them up.`;
+    showBanner(message, { tone: "info", testid: "resumed-banner", action: { label: count === 1 ? "See it in Your decks" : "See them in Your decks", testid: "resumed-see", onClick: () => go("jobs", { filter: "all" }) } });
+  } catch {
+    // The decks show in Your decks anyway.
   }
 }
 
@@ -72,14 +120,16 @@ function onEngineEvent(event) {
   if (!event || typeof event !== "object") return;
   switch (event.type) {
     case "job_changed": {
+      // Events come in the order the engine made the changes: the newest record, always.
       const job = event.job;
       const before = state.jobs.get(job.id);
       state.jobs.set(job.id, job);
       if (job.state !== "downloading") state.downloads.delete(job.id);
       if (job.credits) noteCredits(job.provider, job.credits.remaining);
       if ((!before || before.state !== job.state) && FINISHED_WORDS[job.state]) {
-        announce(`Your ${providerName(job.provider)} deck ${FINISHED_WORDS[job.state]}.`);
+        announce(`“${jobTitle(job)}” ${FINISHED_WORDS[job.state]}.`);
       }
+      if (!before || before.state !== job.state) refreshCountsSoon();
       changed("jobs", job.id);
       break;
     }
@@ -90,6 +140,7 @@ function onEngineEvent(event) {
     case "job_removed":
       state.jobs.delete(event.job_id);
       state.downloads.delete(event.job_id);
+      refreshCountsSoon();
       changed("jobs", event.job_id);
       break;
     case "notice":
@@ -97,7 +148,7 @@ function onEngineEvent(event) {
       break;
     case "jobs_available":
       // The list could not be read at start (another Deckhand held it); it can now.
-      loadJobs();
+      loadCounts().then(() => changed("jobs"));
       break;
     default:
       // Newer engines may send more; ignoring them keeps this window working.
@@ -108,8 +159,7 @@ function onEngineEvent(event) {
 function updateJobCount() {
   const badge = document.querySelector('[data-testid="jobs-count"]');
   if (!badge) return;
-  // A newer Deckhand's deck may be in a state this one does not know; it is not in progress here.
-  const active = [...state.jobs.values()].filter((j) => ACTIVE_STATES.includes(j.state) && !j.made_by_newer_version).length;
+  const active = activeDecks();
   badge.textContent = active ? String(active) : "";
   badge.setAttribute("aria-label", active ? `${active} in progress` : "");
   if (!active) badge.removeAttribute("aria-label");
@@ -124,12 +174,13 @@ async function boot() {
   } catch {
     showBanner("Deckhand can't follow progress right now. Restart Deckhand if decks don't update.", { tone: "warning" });
   }
-  await Promise.all([loadInfo(), loadSettings()]);
-  await Promise.all([loadKeys(), loadJobs()]);
-  subscribe((topic) => { if (topic === "jobs") updateJobCount(); });
+  await Promise.all([loadInfo(), loadSettings(), loadWindowState()]);
+  await Promise.all([loadKeys(), loadCounts().then((ok) => ok && loadRecentCredits())]);
+  subscribe((topic) => { if (topic === "counts") updateJobCount(); });
   updateJobCount();
-  const first = readyProviders().length === 0 && state.jobs.size === 0 ? "welcome" : "new-deck";
+  const first = readyProviders().length === 0 && totalDecks() === 0 ? "welcome" : "new-deck";
   go(first, { focus: false });
+  await announceResumed();
   document.body.dataset.ready = "true";
   // Said once the first screen is painted (after the next frame): the start-up benchmark's mark.
   requestAnimationFrame(() => requestAnimationFrame(() => call(COMMANDS.pageReady).catch(() => {})));

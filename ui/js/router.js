@@ -14,7 +14,11 @@ export function currentScreen() {
   return current;
 }
 
-/** Shows a screen; moves focus to its heading so keyboard and screen-reader users follow. */
+/**
+ * Shows a screen at its top, with focus on its heading so keyboard and screen-reader users
+ * start there too. `focus: false` leaves focus alone (the first screen at start, or a screen
+ * that moves focus itself); a screen opened at a section scrolls there itself.
+ */
 export function go(name, opts = {}) {
   const render = screens.get(name);
   const root = document.getElementById("screen");
@@ -30,11 +34,15 @@ export function go(name, opts = {}) {
     if (button.dataset.screen === name) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
+  // A new screen starts at its top, whatever was scrolled before (the window or the main area).
+  window.scrollTo(0, 0);
+  const main = document.getElementById("main");
+  if (main) main.scrollTop = 0;
   if (opts.focus !== false) {
     const heading = root.querySelector("h1");
     if (heading) {
       heading.tabIndex = -1;
-      heading.focus();
+      heading.focus({ preventScroll: true });
     }
   }
 }

@@ -3,6 +3,9 @@
 
 import { PROVIDER_IDS } from "./ipc.js";
 
+export const ACTIVE_STATES = ["queued", "submitting", "running", "downloading"];
+export const FINISHED_STATES = ["done", "failed", "cancelled", "needs_attention"];
+
 export const state = {
   /** @type {{name: string, version: string, providers: {id: string, name: string}[]}|null} */
   info: null,
@@ -12,14 +15,20 @@ export const state = {
   settings: null,
   /** @type {string|null} the settings notice (a corrupt file was reset) */
   notice: null,
-  /** @type {Map<string, import("./ipc.js").Job>} the decks loaded so far (see history.js) */
+  /**
+   * Every deck the window has seen (pages of "Your decks", events, command answers): job views,
+   * without the notes (`get_job` gives one whole). The history is asked for a page at a time.
+   * @type {Map<string, import("./ipc.js").Job>}
+   */
   jobs: new Map(),
-  /** Where "Your decks" stands in the history: the next page's cursor, how many there are. */
-  history: { nextCursor: null, total: 0, loading: false },
+  /** @type {{by_state: Object<string, number>, by_provider: Object<string, number>}} */
+  counts: { by_state: {}, by_provider: {} },
   /** @type {Map<string, {bytes: number, total: number|null}>} */
   downloads: new Map(),
   /** Credits the account has left, by provider, when known. */
   credits: {},
+  /** The window's own saved state: the half-written deck and the last choices per service. */
+  windowState: { draft: null, choices: {} },
 };
 
 const listeners = new Set();
@@ -30,7 +39,7 @@ export function subscribe(fn) {
   return () => listeners.delete(fn);
 }
 
-/** Tells subscribers what changed: "jobs", "keys", "settings", "download", "credits". */
+/** Tells subscribers what changed: "jobs", "counts", "keys", "settings", "download", "credits". */
 export function changed(topic, detail) {
   for (const fn of listeners) fn(topic, detail);
 }
@@ -62,19 +71,24 @@ export function noteCredits(provider, remaining) {
   }
 }
 
+/** Decks in the history, all states together. */
+export function totalDecks() {
+  return Object.values(state.counts.by_state || {}).reduce((a, b) => a + b, 0);
+}
+
+/** Decks being made now. */
+export function activeDecks() {
+  return ACTIVE_STATES.reduce((n, s) => n + ((state.counts.by_state || {})[s] || 0), 0);
+}
+
 /**
  * Remembers a job a command answered with or a list brought, unless an event already brought
  * a newer record of it: events can overtake the answer of the command that started them.
- * Returns whether it was taken.
+ * Returns the record kept. (Events themselves are always taken, in the order they come.)
  */
 export function rememberJob(job) {
   const known = state.jobs.get(job.id);
-  if (known && known.updated_ms >= job.updated_ms) return false;
+  if (known && known.updated_ms >= job.updated_ms) return known;
   state.jobs.set(job.id, job);
-  return true;
-}
-
-/** Jobs newest first. */
-export function jobsNewestFirst() {
-  return [...state.jobs.values()].sort((a, b) => b.created_ms - a.created_ms);
+  return job;
 }

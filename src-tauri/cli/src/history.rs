@@ -101,7 +101,9 @@ pub fn json_newer(v: &Value) -> Value {
 fn entry_line(entry: &HistoryEntry, json: bool) -> String {
     match (entry, json) {
         (HistoryEntry::Known { job, topic }, false) => {
-            let name = job.request.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| output::first_words(topic));
+            // Named as its card is: the person's title, else the service's, else the topic.
+            let titled = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+            let name = titled(&job.request.title).or_else(|| titled(&job.deck_title)).unwrap_or_else(|| output::first_words(topic));
             output::human_named(job, &name)
         }
         (HistoryEntry::Known { job, .. }, true) => output::to_json(job),

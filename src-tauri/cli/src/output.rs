@@ -1,5 +1,6 @@
 //! What the CLI prints about a job, for people and for scripts, and its exit status.
 
+use deckhand_engine::deck_file::Preview;
 use deckhand_engine::jobs::{Job, JobState};
 use deckhand_engine::providers::Credits;
 use serde::Serialize;
@@ -30,6 +31,14 @@ pub struct JobSummary<'a> {
     pub warnings: &'a [String],
     pub created_ms: u64,
     pub updated_ms: u64,
+    /// The deck's title as the service named it.
+    pub deck_title: Option<&'a str>,
+    /// The theme or template, as the service names it.
+    pub look: Option<&'a str>,
+    pub slide_count: Option<u32>,
+    pub file_size: Option<u64>,
+    /// Where the app's preview of the deck came from in the file, when it has one.
+    pub preview: Option<&'a Preview>,
 }
 
 pub fn summary(job: &Job) -> JobSummary<'_> {
@@ -48,6 +57,11 @@ pub fn summary(job: &Job) -> JobSummary<'_> {
         warnings: &job.warnings,
         created_ms: job.created_ms,
         updated_ms: job.updated_ms,
+        deck_title: job.deck_title.as_deref(),
+        look: job.look.as_deref(),
+        slide_count: job.slide_count,
+        file_size: job.file_size,
+        preview: job.preview.as_ref(),
     }
 }
 

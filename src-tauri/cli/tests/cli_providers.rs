@@ -176,6 +176,47 @@ async fn without_json_a_person_reads_plain_progress_and_the_result() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_hosted_decks_are_named_after_their_title_cut_at_a_word_not_the_servers_cut_name() {
+    let fake = FakePresenton::start(FakePresentonConfig::self_hosted(Generation::V0_7_3).with_time_scale(TIME_SCALE)).await.unwrap();
+    let place = Place::new().with("DECKHAND_PRESENTON_BASE_URL", &fake.base_url);
+    // The title the server gives this deck is longer than the 95 characters it keeps in its
+    // own file name, which it cuts mid-word ("… the first mile.pptx").
+    let topic = "Why our school is switching to a four-day week and what it means for families in the first milestone year";
+    let run = place.run(&["--json", "generate", "--provider", "presenton-self", "--content", topic, "--slides", "5"]).await;
+    let file = assert_done_with_file(&run, ExportFormat::Pptx);
+    assert_eq!(file, place.out().join("Why our school is switching to a four-day week and what it means for families in.pptx"));
+    let served = fake.requests().iter().map(|r| r.path.clone()).find(|p| p.starts_with("/app_data/exports/")).unwrap();
+    assert!(served.ends_with("the%20first%20mile.pptx"), "the server's own name is cut mid-word: {served}");
+    // What the card shows, read from the service and the file itself.
+    let v = run.json();
+    assert_eq!(v["deck_title"], topic);
+    assert_eq!(v["slide_count"], 5, "0.7.3 keeps no counters: counted in the file");
+    assert_eq!(v["file_size"], std::fs::metadata(&file).unwrap().len());
+    assert_eq!(v["preview"]["source"], "slide_picture", "not python-pptx's blank thumbnail: {v}");
+    // The same deck again keeps the uniqueness rule.
+    let run = place.run(&["--json", "generate", "--provider", "presenton-self", "--content", topic, "--slides", "5"]).await;
+    assert_eq!(
+        assert_done_with_file(&run, ExportFormat::Pptx),
+        place.out().join("Why our school is switching to a four-day week and what it means for families in (2).pptx")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hosted_and_gamma_decks_without_a_title_are_named_after_the_services_title() {
+    let fake = FakePresenton::start(FakePresentonConfig::hosted().with_time_scale(TIME_SCALE)).await.unwrap();
+    let place = Place::new().with("DECKHAND_PRESENTON_API_KEY", HOSTED_KEY).with("DECKHAND_PRESENTON_BASE_URL", &fake.base_url);
+    let run = place.run(&["--json", "generate", "--provider", "presenton", "--content", "Bees and their keepers\nnotes", "--format", "pdf", "--slides", "5"]).await;
+    // The hosted file is "Bees_and_their_keepers.pdf"; the deck is named as its title reads.
+    assert_eq!(assert_done_with_file(&run, ExportFormat::Pdf), place.out().join("Bees and their keepers.pdf"));
+    assert_eq!(run.json()["slide_count"], 1, "counted in the PDF");
+
+    let (_gamma, place) = gamma(FakeGammaConfig::default()).await;
+    let run = place.run(&["--json", "generate", "--provider", "gamma", "--content", "Tides explained\nfor year 6", "--slides", "5"]).await;
+    assert_eq!(assert_done_with_file(&run, ExportFormat::Pptx), place.out().join("Tides explained.pptx"));
+    assert_eq!(run.json()["deck_title"], "Tides explained");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deck_made_on_a_server_that_gives_no_way_to_its_file_needs_attention() {
     let cfg = FakePresentonConfig { lookup_routes: false, ..FakePresentonConfig::self_hosted(Generation::V0_8_9).with_time_scale(TIME_SCALE) };
     let fake = FakePresenton::start(cfg).await.unwrap();

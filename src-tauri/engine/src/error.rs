@@ -127,6 +127,10 @@ error_enum! {
     /// Another Deckhand (the app, or the command line) is working on the jobs of this data
     /// folder; this one waits for it rather than write over its changes.
     InUse => "in_use" {},
+    /// Opening a deck or showing its folder did not work on this computer (no program for the
+    /// file type, no file manager, the file was moved). `path` is where the file is or was, so
+    /// the person can find it; `details` holds what the system said.
+    FileAction => "file_action" { path: Option<String> },
     /// A bug or an answer we cannot understand.
     Internal => "internal" {},
 }

@@ -5,17 +5,22 @@
 //! machine, the job store, polling and downloads; the app and the CLI supply a [`SecretStore`] and
 //! an [`EventSink`].
 
+pub mod activity_log;
 pub mod atomic_file;
 pub mod connection;
+pub mod deck_file;
 pub mod error;
 pub mod events;
 pub mod jobs;
 pub mod key_format;
 pub mod providers;
+pub mod redact;
 pub mod secret;
 pub mod secrets;
 pub mod settings;
 pub mod source_text;
+#[cfg(test)]
+mod test_pdf;
 
 pub use error::{Details, Error, TimeoutPhase};
 pub use events::{EngineEvent, EventSink};

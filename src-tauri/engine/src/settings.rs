@@ -342,7 +342,7 @@ impl Settings {
             if !CONCURRENCY_RANGE.contains(&n) {
                 out.push((
                     format!("concurrency.{}", kind.as_str()),
-                    format!("Decks at once for {} must be between 1 and 8.", kind.display_name()),
+                    format!("Decks at once for {} must be between 1 and 8.", kind.in_sentence()),
                 ));
             }
             if self.defaults.get(kind).slides == Some(0) {

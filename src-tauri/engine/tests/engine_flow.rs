@@ -3,8 +3,8 @@
 
 mod support;
 
-use deckhand_engine::jobs::JobState;
-use deckhand_engine::providers::{Delivery, DeckRequest, ProviderKind};
+use deckhand_engine::jobs::{HistoryQuery, JobState};
+use deckhand_engine::providers::{Delivery, DeckRequest, ExportFormat, ProviderKind};
 use deckhand_engine::{EngineEvent, Error};
 use support::*;
 
@@ -46,10 +46,37 @@ async fn happy_path_goes_through_every_state_and_saves_the_file() {
     });
     let len = pdf_bytes().len() as u64;
     assert_eq!(last, Some((len, Some(len))));
+    // What the card shows comes from the file: one page, its size; no picture in it.
+    assert_eq!(done.slide_count, Some(1));
+    assert_eq!(done.file_size, Some(len));
+    assert_eq!(done.preview, None);
+    assert_eq!(done.service_progress, None, "steps are for decks being made");
     // Durable: a new engine on the same folder sees the finished job.
     let (again, _) = open_engine(&h.data_dir(), &h.fake, |_| {});
     assert_eq!(again.job(&job.id).unwrap().state, JobState::Done);
     assert_eq!(h.fake.submits(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_services_steps_are_kept_while_it_works_and_where_it_stopped() {
+    let h = harness(|_| {});
+    let mut failed = deckhand_engine::providers::RemoteStatus::new(deckhand_engine::providers::RemoteState::Failed);
+    failed.progress.message = Some("Presentation generation failed".into());
+    failed.error = Some(Error::ProviderFailed { message: "no".into(), details: Default::default() });
+    h.fake.script(|s| s.statuses.extend([Ok(running("Generating slides", 3, 8)), Ok(running("Exporting presentation", 8, 8)), Ok(failed)]));
+    let job = h.submit("export breaks").await;
+    let end = h.wait(&job.id).await;
+    assert_eq!(end.state, JobState::Failed);
+    let steps: Vec<_> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            EngineEvent::JobChanged { job } => job.service_progress.and_then(|p| p.message),
+            _ => None,
+        })
+        .collect();
+    assert!(steps.contains(&"Generating slides".to_string()), "{steps:?}");
+    assert_eq!(end.service_progress.unwrap().message.as_deref(), Some("Exporting presentation"), "the step it failed at");
 }
 
 #[tokio::test(start_paused = true)]
@@ -124,6 +151,12 @@ async fn a_refused_submit_fails_and_retry_as_new_makes_a_new_job() {
     assert_eq!(h.wait(&again.id).await.state, JobState::Done);
     assert_eq!(h.engine.job(&job.id).unwrap().state, JobState::Failed, "the old job stays as it was");
     assert_eq!(h.engine.jobs().len(), 2);
+    // Again, as another file type: the same request otherwise.
+    let other = h.engine.retry_as_new_with(&job.id, Some(ExportFormat::Pptx)).await.unwrap();
+    assert_eq!(other.request.format, ExportFormat::Pptx);
+    assert_eq!(other.request.content, failed.request.content);
+    assert_eq!(other.retry_of.as_deref(), Some(job.id.as_str()));
+    h.engine.cancel(&other.id).await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]
@@ -163,9 +196,13 @@ async fn remove_forgets_the_job_but_keeps_the_file() {
     let job = h.submit("keep").await;
     let done = h.wait(&job.id).await;
     let file = done.file.unwrap();
+    let preview = deckhand_engine::deck_file::preview_path(&h.data_dir(), &job.id);
+    std::fs::create_dir_all(preview.parent().unwrap()).unwrap();
+    std::fs::write(&preview, b"jpeg").unwrap();
     h.engine.remove(&job.id).await.unwrap();
     assert!(h.engine.job(&job.id).is_none());
     assert!(file.exists());
+    assert!(!preview.exists(), "the card's picture goes with the card");
     assert!(h.events().iter().any(|e| matches!(e, EngineEvent::JobRemoved { job_id } if *job_id == job.id)));
     let (again, _) = open_engine(&h.data_dir(), &h.fake, |_| {});
     assert!(again.jobs().is_empty());
@@ -193,4 +230,33 @@ async fn a_failure_reported_by_the_service_ends_the_job_with_its_words() {
     assert_eq!(done.state, JobState::Failed);
     assert_eq!(done.error.unwrap().kind(), "provider_failed");
     assert_eq!(h.fake.calls.lock().unwrap().downloads, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_history_lists_card_facts_and_finds_decks_by_the_services_title() {
+    let h = harness(|_| {});
+    let mut titled = deckhand_engine::providers::RemoteStatus::new(deckhand_engine::providers::RemoteState::Running);
+    titled.title = Some("How Plants Eat Light".into());
+    h.fake.script(|s| s.statuses.push_back(Ok(titled)));
+    let a = h.submit("alpha").await;
+    h.wait(&a.id).await;
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let b = h.submit("beta").await;
+    h.wait(&b.id).await;
+    let page = h.engine.list(HistoryQuery::default()).await.unwrap();
+    assert_eq!(page.total, 2);
+    let views: Vec<serde_json::Value> = page.jobs.iter().map(|e| serde_json::to_value(e).unwrap()).collect();
+    let ids: Vec<&str> = views.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![b.id.as_str(), a.id.as_str()], "newest first");
+    assert!(views[0]["request"].get("content").is_none(), "lists leave the notes out");
+    assert_eq!(views[0]["topic"], "beta");
+    // The card's facts come back from the store with the list.
+    assert_eq!((views[1]["deck_title"].as_str(), views[1]["slide_count"].as_u64()), (Some("How Plants Eat Light"), Some(1)));
+    assert_eq!(views[1]["file_size"].as_u64(), Some(pdf_bytes().len() as u64));
+    // Search reaches the person's title, the service's title and the topic, ignoring case.
+    for (text, found) in [("DECK ALPHA", &a.id), ("plants eat", &a.id), ("beta", &b.id)] {
+        let page = h.engine.list(HistoryQuery { text: Some(text.into()), ..Default::default() }).await.unwrap();
+        assert_eq!(page.jobs.iter().map(|e| e.id()).collect::<Vec<_>>(), vec![found.as_str()], "{text}");
+    }
+    assert_eq!(h.engine.counts().await.unwrap().by_state.get("done"), Some(&2));
 }

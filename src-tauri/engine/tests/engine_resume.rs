@@ -85,6 +85,23 @@ async fn a_running_job_resumes_polling_without_submitting() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_engine_counts_the_decks_it_picked_up_until_they_finish() {
+    let out = tempfile::tempdir().unwrap();
+    let mut h = crashed_with(job_in(JobState::Running, Some("r-count"), out.path()));
+    h.reopen(|_| {});
+    assert_eq!(h.engine.resumed_still_active(), 0, "nothing is picked up before resume_all");
+    h.fake.script(|s| s.statuses.push_back(Ok(running("Still thinking", 1, 8))));
+    h.engine.resume_all();
+    assert_eq!(h.engine.resumed_still_active(), 1);
+    // A deck started after the restart is not one that was picked up.
+    let fresh = h.submit("new after restart").await;
+    assert_eq!(h.engine.resumed_still_active(), 1);
+    assert_eq!(h.wait("j0000000001-aaaaaa").await.state, JobState::Done);
+    assert_eq!(h.engine.resumed_still_active(), 0);
+    h.wait(&fresh.id).await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_job_caught_downloading_fetches_a_fresh_link_and_downloads_again() {
     let out = tempfile::tempdir().unwrap();
     // A partial file from the interrupted download must not count as the deck.

@@ -6,24 +6,23 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use base64::Engine as _;
+use deckhand_engine::deck_file;
 use deckhand_engine::settings::Settings;
 use deckhand_engine::source_text::{self, SourceText};
 use deckhand_engine::{Details, Error};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
+use crate::desktop::{self, DesktopHandle};
 use crate::chosen_files::{ChosenFile, ChosenFiles};
 use crate::dialogs::Dialogs;
 use crate::jobs::Jobs;
 use crate::state::AppState;
 
+/// The job's own file (never a path from the page).
 fn finished_file(jobs: &Jobs, id: &str) -> Result<PathBuf, Error> {
-    let file = jobs.current()?.job(id).and_then(|j| j.file);
-    match file {
-        Some(f) if f.exists() => Ok(f),
-        Some(f) => Err(Error::disk(format!("{} is no longer there; it may have been moved or deleted.", f.display()))),
-        None => Err(Error::invalid_input("id", "This deck has no file yet.")),
-    }
+    jobs.current()?.job(id).and_then(|j| j.file).ok_or_else(|| Error::invalid_input("id", "This deck has no file yet."))
 }
 
 fn opener_error(e: impl std::fmt::Display) -> Error {
@@ -33,16 +32,35 @@ fn opener_error(e: impl std::fmt::Display) -> Error {
     }
 }
 
-#[tauri::command]
-pub fn open_file<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
-    let file = finished_file(&jobs, &id)?;
-    app.opener().open_path(file.to_string_lossy(), None::<&str>).map_err(opener_error)
+/// Opens the deck with its program; says so when the system reports nothing opened it.
+#[tauri::command(async)]
+pub fn open_file(desktop: State<'_, DesktopHandle>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
+    desktop::open_deck(desktop.inner().as_ref(), &finished_file(&jobs, &id)?)
 }
 
+#[tauri::command(async)]
+pub fn show_in_folder(desktop: State<'_, DesktopHandle>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
+    desktop::show_deck(desktop.inner().as_ref(), &finished_file(&jobs, &id)?)
+}
+
+/// The largest preview handed to the page (previews are written at about 20 KB).
+const MAX_PREVIEW_BYTES: u64 = 2 * 1024 * 1024;
+
+/// The deck's preview as a `data:` URL, which the window's CSP allows (`img-src 'self'
+/// data:`); made by the engine from the job's own file when it finished. `null`: no picture
+/// (the window draws a placeholder in the deck's look).
 #[tauri::command]
-pub fn show_in_folder<R: Runtime>(app: AppHandle<R>, jobs: State<'_, Jobs>, id: String) -> Result<(), Error> {
-    let file = finished_file(&jobs, &id)?;
-    app.opener().reveal_item_in_dir(file).map_err(opener_error)
+pub async fn job_preview(jobs: State<'_, Jobs>, id: String) -> Result<Option<String>, Error> {
+    let engine = jobs.engine().await?;
+    let Some(job) = engine.job(&id).filter(|j| j.preview.is_some()) else { return Ok(None) };
+    let path = deck_file::preview_path(engine.data_dir(), &job.id);
+    let bytes = match tokio::fs::metadata(&path).await {
+        Ok(m) if m.len() <= MAX_PREVIEW_BYTES => tokio::fs::read(&path).await.ok(),
+        _ => None,
+    };
+    Ok(bytes
+        .filter(|b| deck_file::picture::is_jpeg(b))
+        .map(|b| format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(b))))
 }
 
 #[tauri::command]

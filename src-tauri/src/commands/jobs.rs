@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use deckhand_engine::jobs::view::JobView;
 use deckhand_engine::jobs::{HistoryPage, HistoryQuery, JobCounts};
-use deckhand_engine::providers::DeckRequest;
+use deckhand_engine::providers::{DeckRequest, ExportFormat};
 use deckhand_engine::Error;
 use serde::Serialize;
 use serde_json::Value;
@@ -65,6 +65,18 @@ pub async fn get_job(jobs: State<'_, Jobs>, id: String) -> Result<Value, Error> 
     jobs.engine().await?.record(&id)
 }
 
+#[derive(Debug, Serialize)]
+pub struct Resumed {
+    /// Decks that were being made when Deckhand last stopped and are still being made.
+    pub count: usize,
+}
+
+/// How many decks Deckhand picked up at start that are still being made.
+#[tauri::command]
+pub async fn resumed_decks(jobs: State<'_, Jobs>) -> Result<Resumed, Error> {
+    Ok(Resumed { count: jobs.engine().await?.resumed_still_active() })
+}
+
 #[tauri::command]
 pub async fn cancel_job(jobs: State<'_, Jobs>, id: String) -> Result<JobView, Error> {
     jobs.engine().await?.cancel(&id).await.map(JobView)
@@ -80,10 +92,11 @@ pub async fn check_again(jobs: State<'_, Jobs>, id: String) -> Result<JobView, E
     jobs.engine().await?.check_again(&id).await.map(JobView)
 }
 
-/// Make the deck again as a new job (only ever when the person asks).
+/// Make the deck again as a new job (only ever when the person asks), optionally as another
+/// file type ("Make it as PowerPoint instead").
 #[tauri::command]
-pub async fn retry_job(jobs: State<'_, Jobs>, id: String) -> Result<JobView, Error> {
-    jobs.engine().await?.retry_as_new(&id).await.map(JobView)
+pub async fn retry_job(jobs: State<'_, Jobs>, id: String, format: Option<ExportFormat>) -> Result<JobView, Error> {
+    jobs.engine().await?.retry_as_new_with(&id, format).await.map(JobView)
 }
 
 /// Remove from the list; the file stays where it is.

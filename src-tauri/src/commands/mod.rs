@@ -6,3 +6,5 @@ pub mod files;
 pub mod jobs;
 pub mod keys;
 pub mod settings;
+pub mod window;
+pub mod support;

@@ -1,8 +1,12 @@
 //! Everything the process logs, kept as text: `tracing` events and spans (Deckhand's own
-//! logging) and `log` records (reqwest, hyper, tauri), at every level. The app writes no log
-//! file today; this is what any log file or console would receive, so a leak scan can search it.
+//! logging) and `log` records (reqwest, hyper, tauri), at every level, before any redaction.
+//! This is what any log file or console could receive, so a leak scan can search it.
 //!
-//! Installed once per test binary (both facilities take one global logger).
+//! Installed once per test binary (both facilities take one global logger), by one of:
+//! - [`install`]: a `tracing` subscriber and a `log` logger that keep everything;
+//! - [`install_with`]: only a `log` logger, as the app installs its log file: `tracing` events
+//!   reach it as `log` records (the `log` feature of `tracing`), and every record is kept and
+//!   also handed to the app's own logger, which writes the real log file.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -25,6 +29,36 @@ pub fn install() -> Lines {
             lines
         })
         .clone()
+}
+
+/// Start capturing, passing every record on to `also` (the app's log file) as well.
+pub fn install_with(also: Box<dyn log::Log>) -> Lines {
+    static LINES: OnceLock<Lines> = OnceLock::new();
+    LINES
+        .get_or_init(|| {
+            let lines = Lines::default();
+            log::set_logger(Box::leak(Box::new(Tee(Capture(lines.clone()), also)))).expect("no other logger in this test binary");
+            log::set_max_level(log::LevelFilter::Trace);
+            lines
+        })
+        .clone()
+}
+
+struct Tee(Capture, Box<dyn log::Log>);
+
+impl log::Log for Tee {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        log::Log::log(&self.0, record);
+        if self.1.enabled(record.metadata()) {
+            self.1.log(record);
+        }
+    }
+    fn flush(&self) {
+        self.1.flush();
+    }
 }
 
 struct Capture(Lines);

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use deckhand_app::choices_cache::ChoicesCache;
 use deckhand_app::state::AppState;
 use deckhand_engine::connection::EnvOverrides;
+use deckhand_engine::redact::Redactor;
 use deckhand_engine::secrets::MemorySecretStore;
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
@@ -30,7 +31,13 @@ pub struct Session {
 
 impl Session {
     pub fn start(data_dir: &Path, documents: &Path, keychain: Arc<MemorySecretStore>, env: EnvOverrides) -> Session {
-        let state = AppState::new(data_dir, documents, Ok(keychain), deckhand_app::providers::production_factory(), env);
+        Session::start_with_redactor(data_dir, documents, keychain, env, Arc::default())
+    }
+
+    /// As `run` does it: the log's `redactor` learns every secret the app handles.
+    pub fn start_with_redactor(data_dir: &Path, documents: &Path, keychain: Arc<MemorySecretStore>, env: EnvOverrides, redactor: Arc<Redactor>) -> Session {
+        let mut state = AppState::new(data_dir, documents, Ok(keychain), deckhand_app::providers::production_factory(), env);
+        state.secrets = state.secrets.with_redactor(redactor);
         let person = ScriptedPerson::new();
         let app = deckhand_app::build(mock_builder())
             .manage(ChoicesCache::open(data_dir))
@@ -80,11 +87,10 @@ impl Session {
     }
 
     pub fn job(&self, id: &str) -> Value {
-        let page = self.ok("list_jobs", json!({}));
-        page["jobs"].as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap_or(Value::Null)
+        self.call("get_job", json!({"id": id})).unwrap_or(Value::Null)
     }
 
-    /// Polls `list_jobs` until the job is in `state`; fails at once if it ends in another.
+    /// Polls `get_job` until the job is in `state`; fails at once if it ends in another.
     pub fn wait_for(&self, id: &str, state: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run -p deckhand-tests --bin fake-server -- --provider presenton|presenton-self|gamma \
 //!     --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer]
-//!     [--generation-secs SECONDS] [--exit-after SECONDS]
+//!     [--generation-secs SECONDS] [--fail-pdf] [--exit-after SECONDS]
 //! ```
 //!
 //! Prints the base URL and the credentials it accepts, then serves until Ctrl-C or, with
@@ -23,13 +23,14 @@ struct Args {
     auth: Option<String>,
     /// Simulated seconds a generation takes (each fake has its own default).
     generation_secs: Option<f64>,
+    fail_pdf: bool,
     exit_after: Option<f64>,
 }
 
-const USAGE: &str = "usage: fake-server --provider presenton|presenton-self|gamma --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer] [--generation-secs SECONDS] [--exit-after SECONDS]";
+const USAGE: &str = "usage: fake-server --provider presenton|presenton-self|gamma --port N [--time-scale 0.01] [--generation 0.7.3|0.8.9|latest] [--auth none|basic|bearer] [--generation-secs SECONDS] [--fail-pdf] [--exit-after SECONDS]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { provider: String::new(), port: 0, time_scale: 1.0, generation: Generation::Latest, auth: None, generation_secs: None, exit_after: None };
+    let mut args = Args { provider: String::new(), port: 0, time_scale: 1.0, generation: Generation::Latest, auth: None, generation_secs: None, fail_pdf: false, exit_after: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -51,6 +52,8 @@ fn parse_args() -> Result<Args, String> {
                 }
                 args.generation_secs = Some(v);
             }
+            // Presenton: PDF decks fail at export as a real server's did; PowerPoint works.
+            "--fail-pdf" => args.fail_pdf = true,
             "--exit-after" => {
                 let v: f64 = value()?.parse().map_err(|_| "--exit-after must be a number of seconds".to_string())?;
                 if !(v > 0.0 && v.is_finite()) {
@@ -98,6 +101,9 @@ async fn main() {
     cfg.time_scale = TimeScale(args.time_scale);
     if let Some(secs) = args.generation_secs {
         cfg.generation_secs = secs;
+    }
+    if args.fail_pdf {
+        cfg.fail_pdf_with = Some((500, "Presentation generation failed".into()));
     }
     match args.auth.as_deref() {
         None => {}

@@ -79,6 +79,9 @@ pub struct FakePresentonConfig {
     pub never_finish: bool,
     /// Every task ends in `error` with this `{status_code, detail}`.
     pub fail_with: Option<(u16, String)>,
+    /// Only PDF tasks end in `error` with this, after "Exporting presentation" (a server whose
+    /// PDF export is broken while PowerPoint works; capture `status-error-pdf-export.json`).
+    pub fail_pdf_with: Option<(u16, String)>,
     /// Self-hosted with no administrator yet: every `/api` call answers 428.
     pub setup_required: bool,
     /// Hosted: the account's credit balance, and what each deck costs.
@@ -125,6 +128,7 @@ impl FakePresentonConfig {
             durations: Vec::new(),
             never_finish: false,
             fail_with: None,
+            fail_pdf_with: None,
             setup_required: false,
             credits: 100.0,
             credits_per_deck: 5.0,

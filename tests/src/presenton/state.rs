@@ -163,7 +163,10 @@ impl Inner {
                 (url_path, abs, format!("https://presenton.ai/presentation?id={presentation_id}"))
             }
             Mode::SelfHosted(_) => {
-                let path = format!("/app_data/exports/{title}.{ext}");
+                // The real exporter names the file after the title cut at 95 characters, mid-word
+                // ("… - Overview of Introduct.pptx", captures in tests/fixtures/).
+                let cut: String = title.chars().take(SERVER_FILE_NAME_CHARS).collect();
+                let path = format!("/app_data/exports/{cut}.{ext}");
                 (path.clone(), path, format!("/presentation?id={presentation_id}"))
             }
         };
@@ -191,7 +194,8 @@ impl Inner {
         let counters = json!({"created_slides": created_slides, "remaining_slides": n - created_slides});
         let (status, message, data, error);
         if f >= 1.0 {
-            if let Some((code, detail)) = &cfg.fail_with {
+            let failure = cfg.fail_with.as_ref().or(cfg.fail_pdf_with.as_ref().filter(|_| export_as == "pdf"));
+            if let Some((code, detail)) = failure {
                 status = if generation.is_none() { "failed" } else { "error" };
                 message = "Presentation generation failed".to_string();
                 error = json!({"status_code": code, "detail": detail});
@@ -254,14 +258,18 @@ impl Inner {
     }
 }
 
+/// How much of a deck's title a self-hosted server keeps in the exported file's name.
+pub const SERVER_FILE_NAME_CHARS: usize = 95;
+
 /// A deck title from the content, as a model would pick it, kept to characters a file name
-/// may hold (spaces, `#`, `%` and `&` included, to test encoding).
+/// may hold (spaces, `#`, `%` and `&` included, to test encoding). Titles can be longer than
+/// the server keeps in a file name.
 pub fn title_of(content: &str) -> String {
     let first = content.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let t: String = first
         .chars()
         .filter(|c| c.is_alphanumeric() || " -_,.#%&()'".contains(*c))
-        .take(60)
+        .take(200)
         .collect();
     let t = t.trim().trim_matches('.').trim().to_string();
     if t.is_empty() {

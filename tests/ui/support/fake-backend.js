@@ -24,17 +24,44 @@
       { id: "fr", name: "Français", detail: "French" }, { id: "es", name: "Español", detail: "Spanish" },
       { id: "ja", name: "日本語", detail: "Japanese" }, { id: "pt-br", name: "Português (Brasil)", detail: "Portuguese (Brazil)" },
     ],
-    themes: [{ id: "oasis", name: "Oasis" }, { id: "night-sky", name: "Night Sky" }],
-    templates: [{ id: "general", name: "General" }, { id: "modern", name: "Modern" }],
+    themes: [
+      { id: "oasis", name: "Oasis", detail: "Gamma · beige, teal, calm", colors: ["beige", "teal"] },
+      { id: "night-sky", name: "Night Sky", detail: "Gamma · navy, gold, bold", colors: ["navy", "gold"] },
+      { id: "chisel", name: "Chisel", detail: "Gamma · white, black, minimal", colors: ["white", "black"] },
+    ],
+    templates: [{ id: "general", name: "General", detail: "9 layouts" }, { id: "modern", name: "Modern", detail: "12 layouts" }, { id: "swift", name: "Swift", detail: "8 layouts" }],
     image_models: [{ id: "imagen-4-pro", name: "Imagen 4 Pro", detail: "detailed photos" }, { id: "flux-1-quick", name: "Flux Quick" }],
     folders: [],
   };
+
+  /** `generate: {count}` makes a long history: decks of every state and service, newest first. */
+  function generated(count) {
+    const states = ["done", "done", "done", "failed", "cancelled", "needs_attention", "done", "running"];
+    const providers = ["gamma", "presenton", "presenton-self"];
+    const topics = ["Quarterly sales review", "The water cycle", "Onboarding new staff", "Volcanoes for year 6", "Budget 2027", "Why bees matter", "Team offsite plan", "Photosynthesis"];
+    const now = Date.now();
+    return Array.from({ length: count }, (_, i) => {
+      const state = states[i % states.length];
+      const created = now - (i + 1) * 3600000;
+      const job = {
+        id: `gen-${String(i).padStart(5, "0")}`, provider: providers[i % 3], state, created_ms: created, updated_ms: created + 90000,
+        request: { content: `${topics[i % topics.length]} #${i}\nnotes`, format: i % 5 === 0 ? "pdf" : "pptx", slides: 8 + (i % 5) },
+        out_dir: "/home/ada/Documents/Deckhand",
+        history: [{ state: "queued", at_ms: created }, { state: "running", at_ms: created + 1000 }, { state, at_ms: created + 90000 }],
+      };
+      if (state === "done") Object.assign(job, { file: `/home/ada/Documents/Deckhand/${topics[i % topics.length]} ${i}.pptx`, file_size: 1200000 + i, slide_count: 8 + (i % 5), look: "Modern" });
+      if (state === "failed") job.error = { kind: "provider_failed", message: "It failed.", details: { provider_message: "Presentation generation failed", status: 500 } };
+      if (state === "needs_attention") job.error = { kind: "submit_uncertain", message: "?" };
+      return job;
+    });
+  }
 
   const fake = {
     calls: [],
     keys: Object.assign({ gamma: unset(), presenton: unset(), "presenton-self": unset() }, clone(config.keys) || {}),
     settings: Object.assign(clone(defaultSettings), clone(config.settings) || {}),
-    jobs: clone(config.jobs) || [],
+    jobs: (clone(config.jobs) || []).concat(config.generate ? generated(config.generate.count) : []),
+    windowState: clone(config.windowState) || { draft: null, choices: {} },
     fail: clone(config.fail) || {},
     failOnce: clone(config.failOnce) || {},
     listeners: new Map(),
@@ -87,8 +114,11 @@
     const limit = q.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw { kind: "invalid_input", field: "limit", message: "A page holds 1 to 500 decks." };
     const text = (q.text || "").trim().toLowerCase();
-    let jobs = fake.jobs.filter((j) => (!q.states || q.states.includes(j.state)) && (!q.providers || q.providers.includes(j.provider))
-      && (!text || `${(j.request && j.request.title) || ""}\n${topicOf(j.request && j.request.content)}`.toLowerCase().includes(text)));
+    // An empty list filters nothing, as in Rust; the text is matched in the person's title, the
+    // service's title for the deck and the topic.
+    const listed = (list, value) => !(list && list.length) || list.includes(value);
+    let jobs = fake.jobs.filter((j) => listed(q.states, j.state) && listed(q.providers, j.provider)
+      && (!text || `${(j.request && j.request.title) || ""}\n${j.deck_title || ""}\n${topicOf(j.request && j.request.content)}`.toLowerCase().includes(text)));
     jobs.sort(newestFirst);
     const total = jobs.length;
     if (q.cursor) {
@@ -172,13 +202,19 @@
     list_jobs: ({ query }) => listJobs(query),
     job_counts: () => jobCounts(),
     get_job: ({ id }) => ({ ...clone(job(id)), topic: topicOf(job(id).request && job(id).request.content) }),
+    resumed_decks: () => ({ count: config.resumed || 0 }),
+    job_preview: ({ id }) => (config.previews && config.previews[id]) || null,
+    window_state: () => fake.windowState,
+    save_draft: ({ draft }) => { fake.windowState.draft = draft; return null; },
+    save_choices: ({ provider, choices }) => { fake.windowState.choices[provider] = choices; return null; },
     cancel_job: ({ id }) => view(Object.assign(job(id), { state: "cancelled", updated_ms: Date.now() })),
     retry_download: ({ id }) => view(Object.assign(job(id), { state: "downloading", error: undefined, updated_ms: Date.now() })),
     check_again: ({ id }) => view(Object.assign(job(id), { state: "running", stalled: false, error: undefined, updated_ms: Date.now() })),
-    retry_job: ({ id }) => {
+    retry_job: ({ id, format }) => {
       const old = job(id);
       const now = Date.now();
-      const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request: old.request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir };
+      const request = format ? { ...old.request, format } : old.request;
+      const created = { id: `job-${fake.nextJob++}`, provider: old.provider, request, state: "queued", created_ms: now, updated_ms: now, out_dir: old.out_dir, retry_of: old.id };
       fake.jobs.push(created);
       return view(created);
     },
@@ -189,6 +225,16 @@
     open_url: () => null,
     page_ready: () => null,
     typical_duration: ({ provider }) => ({ seconds: (config.typical && config.typical[provider]) ?? null }),
+    open_log_folder: () => null,
+    copy_diagnostic_info: () => ({ text: config.diagnostics ?? "Deckhand 0.1.0 (app.deckhand.desktop)\nSystem: Debian GNU/Linux 12 (linux, x86_64)\n" }),
+    third_party_licenses: () => config.licenses ?? {
+      generated_by: "cargo-about (scripts/licenses.sh); do not edit by hand",
+      licenses: [
+        { id: "MIT", name: "MIT License", text: "Copyright (c) The serde authors\n\nPermission is hereby granted, free of charge…", crates: ["serde 1.0.229", "serde_json 1.0.154"] },
+        { id: "Apache-2.0", name: "Apache License 2.0", text: "Apache License\nVersion 2.0, January 2004…", crates: ["tauri 2.12.5"] },
+        { id: "MIT", name: "MIT License", text: "Copyright (c) 2019 Tokio Contributors\n\nPermission is hereby granted…", crates: ["tokio 1.54.1"] },
+      ],
+    },
   };
 
   async function invoke(cmd, args = {}) {

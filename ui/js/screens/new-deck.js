@@ -5,16 +5,15 @@ import { COMMANDS, call } from "../ipc.js";
 import { h, announce } from "../dom.js";
 import { go } from "../router.js";
 import { state, changed, readyProviders, noteCredits, rememberJob, subscribe } from "../state.js";
-import { PROVIDERS, FORMAT_LABELS, providerName } from "../providers.js";
+import { PROVIDERS, FORMAT_LABELS, providerSubject } from "../providers.js";
 import { LIMITS, checkLimits } from "../limits.js";
 import { formatNumber } from "../format.js";
 import { languagePicker } from "../languages.js";
 import { optionFields } from "../deck-options.js";
 import { renderProblem } from "../errors.js";
 import { chooseSourceFile, readSourceFile, followDrops, isSupported } from "../source-files.js";
-
-/** The half-written deck survives a visit to another screen. */
-const draft = { provider: null, content: "", title: "", slides: "", format: null, formatChosen: false, look: "", instructions: "", files: [], options: {}, language: null };
+import { draft, saveDraftSoon, clearDraft, lastChoices, rememberChoices } from "../draft.js";
+import { lookPicker } from "../look-picker.js";
 
 /** Engine field names → the form's fields. */
 const FIELD_ALIASES = {
@@ -33,13 +32,20 @@ export function renderNewDeck(root, opts = {}) {
     : draft.provider && ready.includes(draft.provider) ? draft.provider
     : state.settings && ready.includes(state.settings.default_provider) ? state.settings.default_provider
     : ready[0];
+  if (draft.provider !== provider) saveDraftSoon();
   draft.provider = provider;
   const defaults = (state.settings && state.settings.defaults && state.settings.defaults[provider]) || {};
+  // What the person chose last time with this service comes before the Settings' defaults.
+  const last = lastChoices(provider);
   const formats = PROVIDERS[provider].formats;
-  // Until the person picks a file type themselves, the default from Settings applies.
-  if (!draft.formatChosen || !formats.includes(draft.format)) draft.format = formats.includes(defaults.format) ? defaults.format : "pptx";
-  if (draft.slides === "" && defaults.slides) draft.slides = String(defaults.slides);
+  // Until the person picks a file type themselves, last time's (else the Settings' default) applies.
+  if (!draft.formatChosen || !formats.includes(draft.format)) {
+    draft.format = [last.format, defaults.format].find((f) => formats.includes(f)) || "pptx";
+  }
+  if (draft.slides === "" && (last.slides || defaults.slides)) draft.slides = String(last.slides || defaults.slides);
+  if (!draft.look && last.look) Object.assign(draft, { look: last.look, lookName: last.look_name || "" });
   const limits = LIMITS[provider];
+  const subject = providerSubject(provider);
 
   // ----- fields
   const content = h("textarea", { id: "content", class: "input", rows: 9, "data-testid": "field-content", "aria-describedby": "content-count content-error", placeholder: "For example: “Why our school is switching to a four-day week”, or paste your notes here." });
@@ -50,18 +56,22 @@ export function renderNewDeck(root, opts = {}) {
   const instructions = h("textarea", { id: "instructions", class: "input", rows: 3, "data-testid": "field-instructions", "aria-describedby": "instructions-count instructions-error" });
   instructions.value = draft.instructions;
   const instructionsCount = h("p", { id: "instructions-count", class: "hint counter" });
-  const look = h("select", { id: "look", class: "input", "data-testid": "field-look", "aria-describedby": "look-hint" }, h("option", { value: "" }, `${PROVIDERS[provider].name}'s default look`));
-  const lookHint = h("p", { id: "look-hint", class: "hint", "data-testid": "look-hint" }, "Loading looks…");
-  const language = languagePicker({ provider, initial: draft.language ?? defaults.language ?? null, onChange: () => { draft.language = language.value(); } });
+  const look = lookPicker({
+    provider,
+    initial: draft.look || defaults[PROVIDERS[provider].look === "themes" ? "theme" : "template"] || "",
+    initialName: draft.lookName,
+    onChange: () => { Object.assign(draft, { look: look.value().id, lookName: look.value().name }); saveDraftSoon(); },
+  });
+  const language = languagePicker({ provider, initial: draft.language ?? last.language ?? defaults.language ?? null, onChange: () => { draft.language = language.value(); saveDraftSoon(); } });
   const attachments = h("ul", { class: "chips", "data-testid": "attachments", "aria-label": "Attached files" });
   const dropNote = h("p", { class: "hint", "data-testid": "drop-note", role: "status" });
   const formProblem = h("div", { class: "form-problem", "data-testid": "form-problem" });
   const generate = h("button", { type: "submit", class: "button primary large", "data-testid": "generate" }, "Make the deck");
 
   const errorSlot = (name) => h("p", { id: `${name}-error`, class: "field-error", "data-testid": `error-${name}` });
-  const fieldInputs = { content, title, slides, instructions, look, language: language.input };
+  const fieldInputs = { content, title, slides, instructions, look: look.group, language: language.input };
 
-  const options = optionFields(provider, draft.options, () => { draft.options = options.read(); liveCheck(); });
+  const options = optionFields(provider, draft.options, () => { draft.options = options.read(); liveCheck(); saveDraftSoon(); });
 
   // ----- service choice
   const serviceField = ready.length > 1
@@ -81,10 +91,9 @@ export function renderNewDeck(root, opts = {}) {
     h("legend", { class: "label" }, "File type"),
     h("div", { class: "segmented" }, formats.map((f) => {
       const radio = h("input", { type: "radio", name: "format", id: `format-${f}`, value: f, checked: f === draft.format, "data-testid": `format-${f}` });
-      radio.addEventListener("change", () => { draft.format = f; draft.formatChosen = true; });
+      radio.addEventListener("change", () => { draft.format = f; draft.formatChosen = true; saveDraftSoon(); });
       return h("div", { class: "segment" }, radio, h("label", { for: `format-${f}` }, FORMAT_LABELS[f]));
-    })),
-    provider === "gamma" ? null : h("p", { class: "hint" }, "PNG images are available with Gamma."));
+    })));
 
   const chooseFile = h("button", { type: "button", class: "button", "data-testid": "choose-file" }, "Choose a file…");
   const dropZone = h("div", { class: "drop-zone", "data-testid": "drop-zone" },
@@ -107,13 +116,11 @@ export function renderNewDeck(root, opts = {}) {
         h("div", { class: "field" },
           h("label", { for: "slides", class: "label" }, "Number of slides"),
           slides,
-          h("p", { id: "slides-hint", class: "hint" }, `Leave empty to let ${PROVIDERS[provider].name} decide. ${limits.slidesMin}–${limits.slidesMax}${limits.slidesNote ? " (" + limits.slidesNote.replace(/\.$/, "") + ")" : ""}.`),
+          h("p", { id: "slides-hint", class: "hint", "data-testid": "slides-hint" }, `From ${formatNumber(limits.slidesMin)} to ${formatNumber(limits.slidesMax)}${limits.slidesNote ? ` (${limits.slidesNote.replace(/\.$/, "")})` : ""}. Leave it empty and ${subject} decides.`),
           errorSlot("slides")),
         h("div", {}, language.element, errorSlot("language")),
-        h("div", { class: "field" },
-          h("label", { for: "look", class: "label" }, PROVIDERS[provider].look === "themes" ? "Theme" : "Template"),
-          look, lookHint, errorSlot("look")),
-        h("div", {}, formatField, errorSlot("format")))),
+        h("div", {}, formatField, errorSlot("format"))),
+      h("div", {}, look.element, errorSlot("look"))),
     h("details", { class: "card more", "data-testid": "more-options", open: Boolean(draft.instructions) || undefined },
       h("summary", {}, "More options"),
       options.element,
@@ -130,7 +137,7 @@ export function renderNewDeck(root, opts = {}) {
   // ----- behaviour
   function showCredits() {
     const left = state.credits[provider];
-    credits.textContent = typeof left === "number" ? `Your ${PROVIDERS[provider].name} account has ${formatNumber(left)} credits left.` : "";
+    credits.textContent = typeof left === "number" && !PROVIDERS[provider].selfHosted ? `Your ${PROVIDERS[provider].name} account has ${formatNumber(left)} credits left.` : "";
   }
 
   function setError(name, message) {
@@ -154,6 +161,7 @@ export function renderNewDeck(root, opts = {}) {
   let showEmpty = false;
   function liveCheck() {
     draft.content = content.value; draft.title = title.value; draft.slides = slides.value; draft.instructions = instructions.value;
+    saveDraftSoon();
     count.textContent = `${formatNumber(content.value.length)} of ${formatNumber(limits.content)} characters`;
     instructionsCount.textContent = `${formatNumber(instructions.value.length)} of ${formatNumber(limits.instructions)}`;
     const problems = checkLimits(provider, formValues());
@@ -166,7 +174,9 @@ export function renderNewDeck(root, opts = {}) {
   function switchProvider(id) {
     draft.options = {};
     draft.look = "";
+    draft.lookName = "";
     draft.language = null;
+    draft.slides = "";
     go("new-deck", { provider: id, focus: false });
     const radio = document.getElementById(`provider-${id}`);
     if (radio) radio.focus();
@@ -205,7 +215,7 @@ export function renderNewDeck(root, opts = {}) {
     } else if (!draft.files.some((f) => f.token === file.token)) {
       draft.files.push(file);
       renderAttachments();
-      dropNote.textContent = `${file.name} will be sent to ${PROVIDERS[provider].name} as a source document.`;
+      dropNote.textContent = `${file.name} will be sent to ${subject} as a source document.`;
       liveCheck();
     }
   }
@@ -241,20 +251,6 @@ export function renderNewDeck(root, opts = {}) {
     onDrop: (files) => { for (const f of files) addFile(f); },
   });
 
-  async function loadLooks() {
-    const kind = PROVIDERS[provider].look;
-    try {
-      const page = await call(COMMANDS.listChoices, { provider, kind });
-      const items = (page && page.items) || [];
-      look.append(...items.map((it) => h("option", { value: it.id, selected: it.id === (draft.look || defaults[kind === "themes" ? "theme" : "template"]) }, it.name)));
-      lookHint.textContent = items.length ? `${formatNumber(items.length)} to choose from.` : "";
-    } catch (err) {
-      lookHint.textContent = ["network", "name_not_found", "timeout"].includes(err.kind)
-        ? `You seem to be offline, so the list of ${kind} can't be loaded. ${PROVIDERS[provider].name}'s default look will be used.`
-        : `The list of ${kind} can't be loaded right now. ${PROVIDERS[provider].name}'s default look will be used.`;
-    }
-  }
-  look.addEventListener("change", () => { draft.look = look.value; });
 
   for (const input of [content, title, slides, instructions]) input.addEventListener("input", liveCheck);
 
@@ -265,7 +261,11 @@ export function renderNewDeck(root, opts = {}) {
     if (slides.value.trim() !== "") request.slides = Number(slides.value);
     const lang = language.value();
     if (lang) request.language = lang;
-    if (look.value) request[PROVIDERS[provider].look === "themes" ? "theme" : "template"] = look.value;
+    const chosenLook = look.value();
+    if (chosenLook.id) {
+      request[PROVIDERS[provider].look === "themes" ? "theme" : "template"] = chosenLook.id;
+      if (chosenLook.name) request.look_name = chosenLook.name;
+    }
     if (instructions.value.trim()) request.instructions = instructions.value.trim();
     if (provider !== "gamma" && draft.files.length) request.source_files = draft.files.map((f) => f.token);
     const opts = options.read();
@@ -315,8 +315,9 @@ export function renderNewDeck(root, opts = {}) {
       rememberJob(job);
       if (job.credits) noteCredits(provider, job.credits.remaining);
       changed("jobs", job.id);
-      Object.assign(draft, { content: "", title: "", instructions: "", files: [] });
-      announce(`Sent to ${providerName(provider)}. You can follow it in Your decks.`);
+      rememberChoices(provider, { look: request.theme || request.template, look_name: request.look_name, slides: request.slides, language: request.language, format: request.format });
+      clearDraft();
+      announce(`Sent to ${subject}. You can follow it in Your decks.`);
       go("jobs", { highlight: job.id });
     } catch (err) {
       if (err.kind === "invalid_input" && showFieldProblem(err)) {
@@ -328,7 +329,7 @@ export function renderNewDeck(root, opts = {}) {
         if (err.kind === "credits" && PROVIDERS[provider].accountUrl) {
           buttons.push(h("button", { type: "button", class: "button", "data-testid": "problem-open-account", onclick: () => call(COMMANDS.openUrl, { url: PROVIDERS[provider].accountUrl }).catch(() => {}) }, `Open my ${PROVIDERS[provider].name} account`));
         }
-        formProblem.replaceChildren(renderProblem(err, providerName(provider), buttons));
+        formProblem.replaceChildren(renderProblem(err, provider, buttons));
         announce(formProblem.querySelector(".problem-sentence").textContent);
       }
     } finally {
@@ -341,7 +342,6 @@ export function renderNewDeck(root, opts = {}) {
   renderAttachments();
   showCredits();
   liveCheck();
-  loadLooks();
   // Files attached for Presenton become text when the person switches to Gamma.
   if (provider === "gamma" && draft.files.length) readFilesIntoText();
   const unsubscribe = subscribe((topic) => { if (topic === "credits") showCredits(); });
@@ -352,8 +352,8 @@ function renderNeedsService(root) {
   root.append(h("div", { class: "page narrow", "data-testid": "screen-new-deck" },
     h("h1", {}, "New deck"),
     h("div", { class: "callout", "data-testid": "needs-service" },
-      h("h2", {}, "Deckhand needs a key first"),
-      h("p", {}, "To make decks, Deckhand uses your Gamma or Presenton account. Add a key for one of them — it takes about a minute."),
+      h("h2", {}, "First, set up a service"),
+      h("p", {}, "Deckhand makes decks with your Gamma or Presenton account, or with your own Presenton server. Setting one up takes about a minute."),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "button primary", "data-testid": "needs-service-welcome", onclick: () => go("welcome") }, "Show me how"),
         h("button", { type: "button", class: "button", "data-testid": "needs-service-settings", onclick: () => go("settings") }, "Open Settings")))));

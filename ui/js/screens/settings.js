@@ -3,7 +3,7 @@
 
 import { COMMANDS, call } from "../ipc.js";
 import { h, announce } from "../dom.js";
-import { state, changed, noteCredits, selfHostedEnabled } from "../state.js";
+import { state, changed, noteCredits, readyProviders, subscribe } from "../state.js";
 import { PROVIDERS, FORMAT_LABELS } from "../providers.js";
 import { keyForm, keyStatusText } from "../key-form.js";
 import { externalLink } from "../links.js";
@@ -11,9 +11,12 @@ import { renderProblem } from "../errors.js";
 import { confirmDialog } from "../dialogs.js";
 import { applyAppearance } from "../appearance.js";
 import { formatNumber } from "../format.js";
-import { parseServer, needsInsecureConfirmation } from "../server-address.js";
+import { serverSetup } from "../server-form.js";
+import { forgetFormats } from "../draft.js";
+import { go } from "../router.js";
 
 export function renderSettings(root, opts = {}) {
+  const cleanups = [];
   const settings = state.settings;
   const page = h("div", { class: "page", "data-testid": "screen-settings" }, h("h1", {}, "Settings"));
   root.append(page);
@@ -47,7 +50,7 @@ export function renderSettings(root, opts = {}) {
     h("h2", { id: "services-heading" }, "Services and keys"),
     h("p", { class: "hint" }, "Keys stay in your computer's keychain. Deckhand only ever shows their last four characters."),
     ["gamma", "presenton"].map((id) => serviceBlock(id)));
-  page.append(services, selfHostedSection(), generalSection(), problem, saved);
+  page.append(services, selfHostedSection(), generalSection(), helpSection(), problem, saved);
 
   function serviceBlock(id) {
     const head = h("div", {});
@@ -84,7 +87,7 @@ export function renderSettings(root, opts = {}) {
       result.replaceChildren(h("p", { class: "ok", "data-testid": `test-ok-${id}` }, parts.join(" ")));
       announce(parts.join(" "));
     } catch (err) {
-      result.replaceChildren(renderProblem(err, PROVIDERS[id].name));
+      result.replaceChildren(renderProblem(err, id));
       announce(result.querySelector(".problem-sentence").textContent);
     }
   }
@@ -102,108 +105,16 @@ export function renderSettings(root, opts = {}) {
       redraw();
       announce(`${PROVIDERS[id].name} key removed.`);
     } catch (err) {
-      problem.replaceChildren(renderProblem(err, PROVIDERS[id].name));
+      problem.replaceChildren(renderProblem(err, id));
     }
   }
 
   // ----- self-hosted Presenton
   function selfHostedSection() {
-    const server = settings.servers.presenton_self;
-    const section = h("section", { class: "card", "aria-labelledby": "self-heading", "data-testid": "settings-self-hosted", id: "section-presenton-self" });
-    const url = h("input", { id: "server-url", class: "input", type: "url", value: server.base_url || "", "data-testid": "server-url", "aria-describedby": "server-url-hint server-url-error", spellcheck: "false" });
-    const auth = h("select", { id: "server-auth", class: "input", "data-testid": "server-auth" },
-      [["none", "No sign-in"], ["basic", "User name and password"], ["bearer", "API key"]].map(([v, l]) => h("option", { value: v, selected: server.auth === v }, l)));
-    const user = h("input", { id: "server-user", class: "input", type: "text", autocomplete: "username", value: server.user || "", "data-testid": "server-user" });
-    const userField = h("div", { class: "field", hidden: auth.value !== "basic" }, h("label", { for: "server-user", class: "label" }, "User name"), user);
-    const urlError = h("p", { id: "server-url-error", class: "field-error", "data-testid": "error-server-url" });
-    const result = h("div", { "data-testid": "server-result", role: "status" });
-    const keyArea = h("div", { class: "server-sign-in" });
-    const enabled = selfHostedEnabled();
-
-    auth.addEventListener("change", () => { userField.hidden = auth.value !== "basic"; });
-
-    const drawKeyArea = () => {
-      const current = state.settings.servers.presenton_self;
-      keyArea.replaceChildren();
-      if (!selfHostedEnabled()) return;
-      const statusText = () => (current.auth === "none" ? "No sign-in needed" : keyStatusText(state.keys["presenton-self"]));
-      const statusLine = h("span", { "data-testid": "key-status-presenton-self" }, statusText());
-      keyArea.append(h("p", {}, "Status: ", statusLine));
-      if (current.auth !== "none") {
-        keyArea.append(keyForm("presenton-self", { label: current.auth === "basic" ? `Password for ${current.user || "the server"}` : "The server's API key", onSaved: () => { statusLine.textContent = statusText(); } }));
-      }
-      keyArea.append(h("div", { class: "actions" },
-        h("button", { type: "button", class: "button", "data-testid": "test-presenton-self", onclick: () => testConnection("presenton-self", result) }, "Test connection"),
-        h("button", { type: "button", class: "button quiet", "data-testid": "server-stop", onclick: async () => {
-          if (await save((s) => { s.servers.presenton_self = { ...s.servers.presenton_self, enabled: false }; })) {
-            changed("keys");
-            drawKeyArea();
-            saveButton.textContent = "Use this server";
-          }
-        } }, "Stop using this server")));
-    };
-
-    const saveButton = h("button", { type: "submit", class: "button primary", "data-testid": "server-save" }, enabled ? "Save server" : "Use this server");
-    const form = h("form", { class: "server-form", novalidate: true },
-      h("div", { class: "grid two" },
-        h("div", { class: "field" },
-          h("label", { for: "server-url", class: "label" }, "Server address"), url,
-          h("p", { id: "server-url-hint", class: "hint" }, "For example http://localhost:5001 or https://slides.example.com"), urlError),
-        h("div", { class: "field" }, h("label", { for: "server-auth", class: "label" }, "Sign-in"), auth),
-        userField),
-      h("div", { class: "actions" }, saveButton));
-
-    form.addEventListener("submit", async (e) => {
-      e.preventDefault();
-      urlError.textContent = "";
-      url.removeAttribute("aria-invalid");
-      const parsed = parseServer(url.value);
-      if (!parsed) {
-        urlError.textContent = "Enter the whole address, starting with http:// or https://.";
-        url.setAttribute("aria-invalid", "true");
-        url.focus();
-        return;
-      }
-      const address = url.value.trim().replace(/\/+$/, "");
-      if (needsInsecureConfirmation(address, state.settings.servers.insecure_confirmed || [])) {
-        if (!(await confirmInsecure(address))) return;
-      }
-      let ok = await save((s) => {
-        s.servers.presenton_self = { ...s.servers.presenton_self, enabled: true, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
-      });
-      // The app has the last word on plain http; if it still refuses, ask once and try again.
-      const refusal = problem.querySelector('[data-kind="insecure_connection"]');
-      if (!ok && refusal && (await confirmInsecure(address))) {
-        ok = await save((s) => {
-          s.servers.presenton_self = { ...s.servers.presenton_self, enabled: true, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
-        });
-      }
-      if (ok) {
-        changed("keys");
-        saveButton.textContent = "Save server";
-        drawKeyArea();
-      }
-    });
-
-    /** The app asks the person in a native dialog (the page cannot answer for them). */
-    async function confirmInsecure(address) {
-      try {
-        const answer = await call(COMMANDS.confirmInsecureServer, { baseUrl: address });
-        state.settings = answer.settings;
-        if (!answer.confirmed) announce("Plain http was not confirmed; the server was not saved.");
-        return answer.confirmed;
-      } catch (err) {
-        problem.replaceChildren(renderProblem(err, "Deckhand"));
-        return false;
-      }
-    }
-
-    section.append(
+    return h("section", { class: "card", "aria-labelledby": "self-heading", "data-testid": "settings-self-hosted", id: "section-presenton-self" },
       h("h2", { id: "self-heading", tabindex: "-1" }, "Your own Presenton server"),
       h("p", { class: "hint" }, "If you or your company run Presenton yourselves, enter its address and how it signs you in. Leave this alone otherwise."),
-      form, keyArea, result);
-    drawKeyArea();
-    return section;
+      serverSetup({ idPrefix: "settings-server" }));
   }
 
   // ----- folder, defaults, notifications, appearance
@@ -229,17 +140,36 @@ export function renderSettings(root, opts = {}) {
     const reset = h("button", { type: "button", class: "button quiet", "data-testid": "reset-folder" }, "Use the default");
     reset.addEventListener("click", async () => { if (await save((s) => { s.save_folder = null; })) drawFolder(); });
 
-    const provider = h("select", { id: "default-provider", class: "input", "data-testid": "default-provider" },
-      Object.entries(PROVIDERS).map(([id, p]) => h("option", { value: id, selected: state.settings.default_provider === id }, p.name)));
-    provider.addEventListener("change", () => save((s) => { s.default_provider = provider.value; }));
+    // Only services that are set up can make the next deck.
+    const providerField = h("div", { class: "field", "data-testid": "default-provider-field" });
+    const drawProviders = () => {
+      const ready = readyProviders();
+      if (!ready.length) {
+        providerField.replaceChildren(h("p", { class: "label" }, "Service for new decks"),
+          h("p", { class: "hint", "data-testid": "default-provider-none" }, "Set up a service above first."));
+        return;
+      }
+      const current = ready.includes(state.settings.default_provider) ? state.settings.default_provider : ready[0];
+      const provider = h("select", { id: "default-provider", class: "input", "data-testid": "default-provider" },
+        ready.map((id) => h("option", { value: id, selected: current === id }, PROVIDERS[id].name)));
+      provider.addEventListener("change", () => save((s) => { s.default_provider = provider.value; }));
+      providerField.replaceChildren(h("label", { for: "default-provider", class: "label" }, "Service for new decks"), provider);
+    };
+    drawProviders();
+    const unsubscribe = subscribe((topic) => { if (topic === "keys" || topic === "settings") drawProviders(); });
+    cleanups.push(unsubscribe);
 
     const currentFormat = ((state.settings.defaults || {})[state.settings.default_provider] || {}).format || "pptx";
     const format = h("select", { id: "default-format", class: "input", "data-testid": "default-format" },
       ["pptx", "pdf"].map((f) => h("option", { value: f, selected: currentFormat === f }, FORMAT_LABELS[f])));
-    format.addEventListener("change", () => save((s) => {
-      s.defaults = s.defaults || {};
-      for (const id of Object.keys(PROVIDERS)) s.defaults[id] = { ...(s.defaults[id] || {}), format: format.value };
-    }));
+    format.addEventListener("change", () => {
+      // The new default applies to every service, over what was chosen last time.
+      forgetFormats();
+      save((s) => {
+        s.defaults = s.defaults || {};
+        for (const id of Object.keys(PROVIDERS)) s.defaults[id] = { ...(s.defaults[id] || {}), format: format.value };
+      });
+    });
 
     const notify = h("input", { id: "notifications", type: "checkbox", checked: state.settings.notifications, "data-testid": "notifications" });
     notify.addEventListener("change", () => save((s) => { s.notifications = notify.checked; }));
@@ -256,10 +186,50 @@ export function renderSettings(root, opts = {}) {
       h("h2", { id: "general-heading" }, "Decks and this app"),
       h("div", { class: "field" }, h("p", { class: "label" }, "Save finished decks in"), folder, h("div", { class: "actions" }, choose, reset)),
       h("div", { class: "grid two" },
-        h("div", { class: "field" }, h("label", { for: "default-provider", class: "label" }, "Service for new decks"), provider),
+        providerField,
         h("div", { class: "field" }, h("label", { for: "default-format", class: "label" }, "File type for new decks"), format)),
       h("div", { class: "check" }, notify, h("label", { for: "notifications" }, "Tell me when a deck is ready (a desktop notification)")),
       appearance);
+  }
+
+  // ----- help with a problem, and About
+  function helpSection() {
+    const status = h("p", { class: "hint", role: "status", "data-testid": "diagnostics-status" });
+    const result = h("div", {});
+    const copied = h("pre", { class: "diagnostics-text", "data-testid": "diagnostics-text" });
+    const shown = h("details", { class: "diagnostics", "data-testid": "diagnostics-details", hidden: true },
+      h("summary", {}, "What was copied"), copied);
+
+    const openLog = h("button", { type: "button", class: "button", "data-testid": "open-log-folder" }, "Open the log folder");
+    openLog.addEventListener("click", async () => {
+      result.replaceChildren();
+      try {
+        await call(COMMANDS.openLogFolder);
+      } catch (err) {
+        result.replaceChildren(renderProblem(err, "Deckhand"));
+      }
+    });
+    const copy = h("button", { type: "button", class: "button", "data-testid": "copy-diagnostics" }, "Copy diagnostic info");
+    copy.addEventListener("click", async () => {
+      result.replaceChildren();
+      status.textContent = "";
+      try {
+        const info = await call(COMMANDS.copyDiagnosticInfo);
+        copied.textContent = info.text;
+        shown.hidden = false;
+        status.textContent = "Copied. Paste it into your email or bug report.";
+      } catch (err) {
+        result.replaceChildren(renderProblem(err, "Deckhand"));
+      }
+    });
+
+    return h("section", { class: "card", "aria-labelledby": "help-heading", "data-testid": "settings-help", id: "section-help" },
+      h("h2", { id: "help-heading", tabindex: "-1" }, "Help and about"),
+      h("p", { class: "hint" }, "If something goes wrong, these help whoever helps you see what happened. Your keys, passwords and notes are never in them."),
+      h("div", { class: "actions" }, openLog, copy),
+      status, result, shown,
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "button quiet", "data-testid": "open-about", onclick: () => go("about") }, "About Deckhand and its licenses")));
   }
 
   if (opts.section) {
@@ -269,4 +239,5 @@ export function renderSettings(root, opts = {}) {
       setTimeout(() => { heading.focus(); target.scrollIntoView({ block: "start" }); }, 0);
     }
   }
+  return () => { for (const stop of cleanups) stop(); };
 }

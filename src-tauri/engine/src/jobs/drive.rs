@@ -11,9 +11,11 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::connection::Endpoint;
+use crate::deck_file;
 use crate::events::{EngineEvent, EventSink};
 use crate::jobs::config::EngineConfig;
 use crate::jobs::download::{claim_name, too_many, Download, Fetched};
+use crate::jobs::file_names::deck_base_name;
 use crate::jobs::history::DurationSample;
 use crate::jobs::ids::now_ms;
 use crate::jobs::poll_schedule::{next_delay, recorded_duration, Learned, PollInput};
@@ -55,7 +57,7 @@ struct Ctx {
 /// What the next step is.
 enum Next {
     Poll,
-    Download { link: Option<DownloadLink>, title: Option<String> },
+    Download { link: Option<DownloadLink> },
 }
 
 pub(crate) async fn drive(svc: Arc<Services>, id: String, epoch: u64, token: CancellationToken) {
@@ -141,15 +143,15 @@ async fn run(ctx: &Ctx) -> Result<(), Halt> {
     let mut next = match job.state {
         JobState::Queued => submit(ctx, provider.as_ref()).await?,
         JobState::Running => Next::Poll,
-        JobState::Downloading => Next::Download { link: None, title: None },
+        JobState::Downloading => Next::Download { link: None },
         // Finished, or `submitting` (turned into needs_attention when the engine opened).
         _ => return Ok(()),
     };
     if let Next::Poll = next {
         next = poll(ctx, provider.as_ref()).await?;
     }
-    if let Next::Download { link, title } = next {
-        download(ctx, provider.as_ref(), link, title).await?;
+    if let Next::Download { link } = next {
+        download(ctx, provider.as_ref(), link).await?;
     }
     Ok(())
 }
@@ -166,9 +168,9 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
         let job = ctx.update(|j| {
             j.set_state(JobState::Submitting, now_ms());
             j.submit_attempts += 1;
-            j.progress = Some(format!("Sending the request to {}…", j.provider.display_name()));
+            j.progress = Some(format!("Sending the request to {}…", j.provider.in_sentence()));
         }).await?;
-        let name = job.provider.display_name();
+        let (name, check) = (job.provider.in_sentence(), job.provider.where_to_check());
         let failure = match ctx.or_cancel(provider.submit(&job.request)).await? {
             Ok(submitted) => {
                 ctx.update(|j| {
@@ -194,7 +196,7 @@ async fn submit(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
             let details = failure.error.details().clone();
             let error = Error::SubmitUncertain {
                 message: format!(
-                    "Deckhand cannot tell whether {name} received this request ({}). Check your {name} account: if the deck is \
+                    "Deckhand cannot tell whether {name} received this request ({}). Check {check}: if the deck is \
                      there, nothing more is needed; if not, retry it as a new job (if it did arrive, that is charged twice).",
                     failure.error.message().trim_end_matches('.')
                 ),
@@ -230,9 +232,18 @@ pub fn progress_text(p: &Progress) -> Option<String> {
     }
 }
 
+/// Longest deck title kept from a service (it only names the file and the card).
+const MAX_DECK_TITLE_CHARS: usize = 500;
+
 fn apply_status(j: &mut Job, st: &RemoteStatus) {
-    if let Some(text) = progress_text(&st.progress) {
+    // A failed task's words ("Presentation generation failed") are not a step: the last step
+    // seen is kept, as where it stopped.
+    if let Some(text) = progress_text(&st.progress).filter(|_| st.state != RemoteState::Failed) {
         j.progress = Some(text);
+        j.service_progress = Some(st.progress.clone());
+    }
+    if let Some(title) = st.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        j.deck_title = Some(title.chars().take(MAX_DECK_TITLE_CHARS).collect());
     }
     if let (Some(remote), Some(fid)) = (j.remote.as_mut(), st.file_id.as_ref()) {
         remote.file_id = Some(fid.clone());
@@ -250,7 +261,7 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
     let Some(remote) = job.remote.clone() else {
         return Err(ctx.end(JobState::Failed, Error::internal("The job has no service id to ask about.")).await);
     };
-    let name = job.provider.display_name();
+    let (name, start) = (job.provider.in_sentence(), job.provider.sentence_start());
     let rules = ctx.svc.config.poll.rules(job.provider);
     let deadline = ctx.svc.config.poll.deadline(job.provider);
     let learned = Learned::from_secs(&rules, &ctx.table().duration_secs(job.provider, job.request.slides));
@@ -278,6 +289,8 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                         let took = recorded_duration(pending_at, before + session.elapsed());
                         ctx.update_learning(|j| {
                             apply_status(j, &st);
+                            // The service's own count, when it keeps one (Presenton's counters).
+                            j.slide_count = st.progress.slides_total.filter(|n| *n > 0).or(j.slide_count);
                             j.error = None;
                             j.set_state(JobState::Downloading, now_ms());
                             j.progress = Some("Downloading…".into());
@@ -286,11 +299,11 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                             (took <= deadline).then(|| DurationSample::new(j.provider, j.request.slides, took, now_ms()))
                         })
                         .await?;
-                        return Ok(Next::Download { link: st.download, title: st.title });
+                        return Ok(Next::Download { link: st.download });
                     }
                     RemoteState::Failed => {
                         let error = st.error.clone().unwrap_or_else(|| Error::ProviderFailed {
-                            message: format!("{name} could not make this deck. Try again, perhaps with shorter or simpler content."),
+                            message: format!("{start} could not make this deck. Try again, perhaps with shorter or simpler content."),
                             details: Details::default(),
                         });
                         ctx.update(|j| apply_status(j, &st)).await?;
@@ -301,12 +314,8 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
                         let current = ctx.job()?;
                         let mut probe = current.clone();
                         apply_status(&mut probe, &st);
-                        if probe.progress != current.progress
-                            || probe.remote != current.remote
-                            || probe.edit_url != current.edit_url
-                            || probe.credits != current.credits
-                            || current.error.is_some()
-                        {
+                        // Only what changed is written (the deck's title and steps included).
+                        if probe != current || current.error.is_some() {
                             ctx.update(|j| {
                                 apply_status(j, &st);
                                 j.error = None;
@@ -338,12 +347,16 @@ async fn poll(ctx: &Ctx, provider: &dyn Provider) -> Result<Next, Halt> {
     }
 }
 
-fn base_name(job: &Job, title: Option<&str>, link: &DownloadLink) -> String {
-    let pick = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    pick(job.request.title.as_deref())
-        .or_else(|| pick(title))
-        .or_else(|| pick(link.file_name_hint.as_deref()).map(|h| strip_extension(&h)))
-        .unwrap_or_else(|| "Deck".to_string())
+/// The file is named after the deck: the person's title, else the service's title for the
+/// deck, else the topic's first line; the server's own file name (often cut mid-word, or with
+/// `_` for spaces) only when there is nothing else.
+fn base_name(job: &Job, link: &DownloadLink) -> String {
+    let hint = link.file_name_hint.as_deref().map(|h| {
+        let stem = strip_extension(h);
+        if stem.contains(' ') { stem } else { stem.replace('_', " ") }
+    });
+    // Each candidate counts by its first non-empty line: the notes' is the topic.
+    deck_base_name(&[job.request.title.as_deref(), job.deck_title.as_deref(), Some(&job.request.content), hint.as_deref()])
 }
 
 fn strip_extension(name: &str) -> String {
@@ -358,7 +371,7 @@ async fn fresh_link(ctx: &Ctx, provider: &dyn Provider, remote: &RemoteJob, job:
     ctx.or_cancel(provider.refresh_download_after(remote, job.request.format, failed)).await
 }
 
-async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>, title: Option<String>) -> Result<(), Halt> {
+async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>) -> Result<(), Halt> {
     let job = ctx.job()?;
     // Stopped while the file was being given its name: the journal says which file and name.
     if let Some(saving) = job.saving.clone() {
@@ -392,7 +405,7 @@ async fn download(ctx: &Ctx, provider: &dyn Provider, link: Option<DownloadLink>
             let error = Error::disk(format!("The folder {} could not be created: {e}. Choose another folder.", job.out_dir.display()));
             return Err(ctx.end(JobState::Failed, error).await);
         }
-        let name = base_name(&job, title.as_deref(), &current);
+        let name = base_name(&job, &current);
         let result = match ctx.or_cancel(provider.open_download(&current)).await? {
             Ok(resp) => {
                 let sink = ctx.svc.sink.clone();
@@ -492,14 +505,26 @@ async fn finish_saving(ctx: &Ctx, job: &Job, saving: Saving) -> Result<bool, Hal
     }
 }
 
+/// The deck has its name: read what the card shows from the file (slides, a preview), then
+/// record it done.
 async fn finish(ctx: &Ctx, path: PathBuf) -> Result<(), Halt> {
+    let job = ctx.job()?;
+    let preview_to = deck_file::preview_path(&ctx.svc.config.data_dir, &job.id);
+    let (file, format) = (path.clone(), job.request.format);
+    let facts = tokio::task::spawn_blocking(move || deck_file::examine(&file, format, &preview_to)).await.unwrap_or_default();
+    let size = tokio::fs::metadata(&path).await.ok().map(|m| m.len());
     ctx.update(|j| {
         j.file = Some(path);
+        j.file_size = size;
+        j.slide_count = j.slide_count.or(facts.slide_count);
+        j.preview = facts.preview;
         j.saving = None;
         j.error = None;
         j.set_state(JobState::Done, now_ms());
         j.progress = None;
-    }).await?;
+        j.service_progress = None;
+    })
+    .await?;
     Ok(())
 }
 
@@ -523,12 +548,15 @@ mod tests {
     }
 
     #[test]
-    fn file_base_name_prefers_the_request_title() {
-        let link = DownloadLink { url: "https://x.test/a.pptx".parse().unwrap(), file_name_hint: Some("Server Title.pptx".into()) };
+    fn file_base_name_prefers_the_persons_title_then_the_services_then_the_topic() {
+        let link = DownloadLink { url: "https://x.test/a.pptx".parse().unwrap(), file_name_hint: Some("Server_Title.pptx".into()) };
         let mut job = Job::new("j".into(), crate::providers::ProviderKind::Gamma, Default::default(), "/o".into(), 0);
-        assert_eq!(base_name(&job, None, &link), "Server Title");
-        assert_eq!(base_name(&job, Some("From status"), &link), "From status");
+        assert_eq!(base_name(&job, &link), "Server Title", "the server's file name only when nothing else");
+        job.request.content = "\n  Photosynthesis for year 7  \nmore".into();
+        assert_eq!(base_name(&job, &link), "Photosynthesis for year 7");
+        job.deck_title = Some("How Plants Eat Light".into());
+        assert_eq!(base_name(&job, &link), "How Plants Eat Light");
         job.request.title = Some("Mine".into());
-        assert_eq!(base_name(&job, Some("From status"), &link), "Mine");
+        assert_eq!(base_name(&job, &link), "Mine");
     }
 }

@@ -77,6 +77,38 @@ pub fn base_from_server_name(name: &str) -> String {
     sanitize_base(stem)
 }
 
+/// Longest title a deck's file is named after, in characters; a longer one is cut at a word
+/// boundary (a server's own file name is cut mid-word: "… - Overview of Introduct.pptx").
+pub const MAX_TITLE_CHARS: usize = 80;
+
+/// The base name of a deck's file: the first of `candidates` (best first: the person's title,
+/// the service's deck title, the topic's first line, the server's file name) that has a letter
+/// or digit in it, cut at a word boundary and made safe.
+pub fn deck_base_name(candidates: &[Option<&str>]) -> String {
+    candidates
+        .iter()
+        .flatten()
+        .map(|c| c.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(""))
+        .find(|c| c.chars().any(char::is_alphanumeric))
+        .map(|c| sanitize_base(&cut_at_word(c, MAX_TITLE_CHARS)))
+        .unwrap_or_else(|| FALLBACK_BASE.to_string())
+}
+
+/// `text` shortened to at most `max` characters, at the last space that keeps at least half of
+/// it (else mid-word), without a dangling separator (" -", ":", ",").
+pub fn cut_at_word(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max + 1).collect();
+    let cut = match head.rfind(char::is_whitespace) {
+        Some(i) if head[..i].chars().count() >= max / 2 => &head[..i],
+        _ => &head[..head.char_indices().nth(max).map_or(head.len(), |(i, _)| i)],
+    };
+    cut.trim_end_matches(|c: char| c.is_whitespace() || "-–—:;,/|&+".contains(c)).to_string()
+}
+
 /// Whether Windows reserves `name` (its part before the first dot, case-insensitive, trailing
 /// spaces ignored).
 pub fn is_reserved(name: &str) -> bool {
@@ -166,6 +198,31 @@ mod tests {
         assert_eq!(base_from_server_name("C:\\Users\\a\\Report.PDF"), "Report");
         assert_eq!(base_from_server_name("notes.txt"), "notes.txt");
         assert_eq!(base_from_server_name(".pptx"), "Deck");
+    }
+
+    #[test]
+    fn deck_names_come_from_the_best_title_cut_at_a_word() {
+        // The person's title wins; then the service's; then the topic; the server's file name last.
+        assert_eq!(deck_base_name(&[Some("Mine"), Some("Service"), Some("Topic")]), "Mine");
+        assert_eq!(deck_base_name(&[None, Some("  "), Some("Why our school is switching\nmore notes"), Some("x.pptx")]), "Why our school is switching");
+        assert_eq!(deck_base_name(&[Some("???"), None, Some("Q3 review")]), "Q3 review");
+        assert_eq!(deck_base_name(&[None, None]), "Deck");
+        // The real server's name for a deck, 95 characters cut mid-word by the server.
+        let server = "Why our school is switching to a four-day week - Presenter Fake LLM - Date 2026-12-02 - Overvie";
+        let name = deck_base_name(&[None, Some(server)]);
+        assert_eq!(name, "Why our school is switching to a four-day week - Presenter Fake LLM - Date");
+        assert!(name.chars().count() <= MAX_TITLE_CHARS);
+    }
+
+    #[test]
+    fn cutting_at_a_word() {
+        assert_eq!(cut_at_word("short", 80), "short");
+        assert_eq!(cut_at_word("one two three four", 12), "one two");
+        assert_eq!(cut_at_word("Quarterly review: the numbers", 18), "Quarterly review");
+        // One long word is cut where it must be.
+        assert_eq!(cut_at_word(&"x".repeat(100), 10), "x".repeat(10));
+        assert_eq!(cut_at_word("Präsentation über Äpfel und Birnen", 20), "Präsentation über");
+        assert_eq!(cut_at_word("日本語のタイトル 長い", 5), "日本語のタ");
     }
 
     #[test]

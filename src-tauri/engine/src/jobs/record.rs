@@ -32,7 +32,8 @@ pub struct Row {
     pub updated_ms: i64,
     pub title: Option<String>,
     pub topic: String,
-    /// Title and topic in lower case, what a search matches.
+    /// The person's title, the service's title for the deck and the topic, in lower case:
+    /// what a search matches.
     pub search: String,
     /// The file name the job is claiming (`saving.path`), which no other job may choose.
     pub claim: Option<String>,
@@ -64,9 +65,10 @@ pub fn topic(content: &str) -> String {
     cut
 }
 
-/// What a search matches: title and topic, lower-cased the same way as the search text.
-pub fn search_key(title: Option<&str>, topic: &str) -> String {
-    format!("{}\n{}", title.unwrap_or("").to_lowercase(), topic.to_lowercase())
+/// What a search matches: the person's title, the service's title for the deck (the card's
+/// title when the person gave none) and the topic, lower-cased the same way as the search text.
+pub fn search_key(title: Option<&str>, deck_title: Option<&str>, topic: &str) -> String {
+    format!("{}\n{}\n{}", title.unwrap_or("").to_lowercase(), deck_title.unwrap_or("").to_lowercase(), topic.to_lowercase())
 }
 
 fn encode_error(e: serde_json::Error) -> Error {
@@ -104,7 +106,7 @@ pub fn to_row(job: &Job) -> Result<Row, Error> {
         active: job.is_active(),
         created_ms: clamp_ms(job.created_ms),
         updated_ms: clamp_ms(job.updated_ms),
-        search: search_key(title.as_deref(), &topic),
+        search: search_key(title.as_deref(), job.deck_title.as_deref(), &topic),
         title,
         topic,
         claim: job.saving.as_ref().map(|s| s.path.to_string_lossy().into_owned()),
@@ -120,6 +122,7 @@ pub fn columns_differ(before: &Job, after: &Job) -> bool {
         || before.state != after.state
         || before.is_active() != after.is_active()
         || before.request.title != after.request.title
+        || before.deck_title != after.deck_title
         || before.request.content != after.request.content
         || before.saving.as_ref().map(|s| &s.path) != after.saving.as_ref().map(|s| &s.path)
 }
@@ -146,6 +149,7 @@ pub fn raw_row(mut raw: Map<String, Value>, fallback_id: String) -> Row {
         }
     }
     let title = raw.get("request").and_then(|r| r.get("title")).and_then(Value::as_str).map(str::to_string);
+    let deck_title = raw.get("deck_title").and_then(Value::as_str);
     let topic = topic(&text(notes.get("content")));
     Row {
         id,
@@ -154,7 +158,7 @@ pub fn raw_row(mut raw: Map<String, Value>, fallback_id: String) -> Row {
         active: false,
         created_ms,
         updated_ms,
-        search: search_key(title.as_deref(), &topic),
+        search: search_key(title.as_deref(), deck_title, &topic),
         title,
         topic,
         claim: None,
@@ -213,7 +217,8 @@ pub fn is_active_state(state: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::{DeckRequest, ProviderKind};
+    use crate::deck_file::{Preview, PreviewSource};
+    use crate::providers::{DeckRequest, Progress, ProviderKind};
 
     fn job() -> Job {
         let req = DeckRequest {
@@ -252,6 +257,34 @@ mod tests {
     }
 
     #[test]
+    fn card_facts_are_stored_searched_and_read_from_older_and_newer_records() {
+        let mut j = job();
+        j.deck_title = Some("How Tides Work".into());
+        j.look = Some("Chisel".into());
+        j.slide_count = Some(8);
+        j.file_size = Some(1234);
+        j.preview = Some(Preview::new(PreviewSource::SlidePicture, 480, 270));
+        j.service_progress = Some(Progress { message: Some("Generating slides".into()), slides_done: Some(3), slides_total: Some(8) });
+        let row = to_row(&j).unwrap();
+        assert!(row.search.contains("how tides work"), "the service's title is searched: {}", row.search);
+        assert_eq!(read(row.version, &row.record, Some(&row.notes)), Stored::Known(Box::new(j.clone())));
+        // Written before Deckhand kept card facts: none of them, and it reads.
+        let mut older: Value = serde_json::from_str(&row.record).unwrap();
+        for field in ["deck_title", "look", "slide_count", "file_size", "preview", "service_progress"] {
+            older.as_object_mut().unwrap().remove(field);
+        }
+        let Stored::Known(back) = read(1, &older.to_string(), None) else { panic!("readable") };
+        assert_eq!((back.deck_title, back.slide_count, back.preview), (None, None, None));
+        // A newer Deckhand's preview (another source, another field) survives a rewrite.
+        let mut newer: Value = serde_json::from_str(&row.record).unwrap();
+        newer["preview"]["source"] = "video_frame".into();
+        newer["preview"]["frame_ms"] = 1200.into();
+        let Stored::Known(back) = read(1, &newer.to_string(), None) else { panic!("readable") };
+        let again: Value = serde_json::from_str(&to_row(&back).unwrap().record).unwrap();
+        assert_eq!(again["preview"], newer["preview"]);
+    }
+
+    #[test]
     fn what_cannot_be_read_is_kept_as_newer() {
         let mut v = serde_json::to_value(job()).unwrap();
         v["state"] = "paused".into();
@@ -270,6 +303,6 @@ mod tests {
         assert_eq!(t.chars().count(), TOPIC_CHARS);
         assert!(t.ends_with("word…"), "{t}");
         assert_eq!(topic(&"é".repeat(TOPIC_CHARS)), "é".repeat(TOPIC_CHARS));
-        assert_eq!(search_key(Some("Ölpreis"), "ÉTÉ"), "ölpreis\nété");
+        assert_eq!(search_key(Some("Ölpreis"), Some("Brent"), "ÉTÉ"), "ölpreis\nbrent\nété");
     }
 }

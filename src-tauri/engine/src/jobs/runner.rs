@@ -5,7 +5,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -22,7 +22,7 @@ use crate::jobs::store::{Durability, Store};
 use crate::jobs::table::{made_by_newer, unknown_job, JobTable};
 use crate::jobs::view::full_record;
 use crate::jobs::{Job, JobId, JobState};
-use crate::providers::{DeckRequest, ProviderKind};
+use crate::providers::{look_of, DeckRequest, ExportFormat, ProviderKind};
 use crate::{Details, Error};
 
 pub use crate::jobs::drive::ProviderSource;
@@ -31,6 +31,8 @@ pub use crate::jobs::drive::ProviderSource;
 #[derive(Clone)]
 pub struct Engine {
     svc: Arc<Services>,
+    /// The unfinished jobs this engine picked up when it opened (see [`Engine::resume_all`]).
+    resumed: Arc<Mutex<Vec<JobId>>>,
 }
 
 fn busy(what: &str) -> Error {
@@ -71,7 +73,7 @@ impl Engine {
         }
         let slots = Slots::new(&config.concurrency, 1);
         let table = Arc::new(JobTable::new(opened.store, active, opened.claims, opened.durations, sink.clone()));
-        Ok(Engine { svc: Arc::new(Services { config, providers, sink, slots, table }) })
+        Ok(Engine { svc: Arc::new(Services { config, providers, sink, slots, table }), resumed: Arc::default() })
     }
 
     fn table(&self) -> &Arc<JobTable> {
@@ -80,9 +82,18 @@ impl Engine {
 
     /// Spawns a task for every unfinished job, those already started on a service first.
     pub fn resume_all(&self) {
-        for id in self.table().to_resume() {
+        let ids = self.table().to_resume();
+        self.resumed.lock().unwrap_or_else(|p| p.into_inner()).extend(ids.iter().cloned());
+        for id in ids {
             self.spawn_run(&id);
         }
+    }
+
+    /// How many of the decks picked up at start (see [`Engine::resume_all`]) are still being
+    /// made, so the window can say so after a restart.
+    pub fn resumed_still_active(&self) -> usize {
+        let resumed = self.resumed.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        self.table().count_active(&resumed)
     }
 
     /// Starts (or restarts) the task that drives a job; any earlier task is stopped first. A
@@ -128,6 +139,7 @@ impl Engine {
         provider.validate(&request)?;
         let now = now_ms();
         let mut job = Job::new(self.table().new_id(now), kind, request, out_dir, now);
+        job.look = look_of(kind, &job.request);
         job.retry_of = retry_of;
         job.origin = Some(endpoint);
         let job = self.table().insert(job).await?;
@@ -245,7 +257,7 @@ impl Engine {
             .update(id, None, |j| {
                 j.set_state(JobState::Running, now_ms());
                 j.error = None;
-                j.progress = Some(format!("Checking with {} again…", j.provider.display_name()));
+                j.progress = Some(format!("Checking with {} again…", j.provider.in_sentence()));
             })
             .await?;
         self.spawn_run(id);
@@ -254,11 +266,21 @@ impl Engine {
 
     /// Submits the same request again as a new job (it may be charged again).
     pub async fn retry_as_new(&self, id: &str) -> Result<Job, Error> {
+        self.retry_as_new_with(id, None).await
+    }
+
+    /// [`Engine::retry_as_new`], optionally as another file type ("make it as PowerPoint
+    /// instead" after a PDF export failed). The provider checks the changed request first.
+    pub async fn retry_as_new_with(&self, id: &str, format: Option<ExportFormat>) -> Result<Job, Error> {
         let job = self.existing(id)?;
         if job.is_active() {
             return Err(busy("cancel it first if you want to start over."));
         }
-        self.submit_inner(job.provider, job.request, job.out_dir, Some(job.id)).await
+        let mut request = job.request;
+        if let Some(format) = format {
+            request.format = format;
+        }
+        self.submit_inner(job.provider, request, job.out_dir, Some(job.id)).await
     }
 
     /// Forgets a job (a newer Deckhand's too); its downloaded file stays where it is.
@@ -269,7 +291,10 @@ impl Engine {
             Some(_) => {}
         }
         self.table().stop_run(id);
-        self.table().remove(id).await
+        self.table().remove(id).await?;
+        // The card's picture goes with the card; the deck's file stays.
+        let _ = std::fs::remove_file(crate::deck_file::preview_path(&self.svc.config.data_dir, id));
+        Ok(())
     }
 
     /// Waits until the job is finished or stalled (still running on the server past the
@@ -315,13 +340,13 @@ fn recover_after_crash(job: &mut Job, now: u64) -> bool {
     match (job.state, &job.remote) {
         // The POST may have left before the stop: never send it again on our own.
         (JobState::Submitting, None) => {
-            let name = job.provider.display_name();
+            let (name, check) = (job.provider.in_sentence(), job.provider.where_to_check());
             job.fail(
                 JobState::NeedsAttention,
                 Error::SubmitUncertain {
                     message: format!(
                         "Deckhand stopped while sending this request, so it may or may not have reached {name}. \
-                         Check your {name} account: if the deck is there, download it from there; if not, retry it as a new job."
+                         Check {check}: if the deck is there, download it from there; if not, retry it as a new job."
                     ),
                     details: Details::default(),
                 },

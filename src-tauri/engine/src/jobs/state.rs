@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::deck_file::Preview;
 use crate::connection::Endpoint;
 use crate::jobs::job_error::JobError;
 use crate::jobs::saving::Saving;
-use crate::providers::{Credits, DeckRequest, ProviderKind, RemoteJob};
+use crate::providers::{Credits, DeckRequest, Progress, ProviderKind, RemoteJob};
 use crate::Error;
 
 pub type JobId = String;
@@ -93,6 +94,26 @@ pub struct Job {
     /// The job this one repeats ("retry as a new job").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_of: Option<JobId>,
+    // What makes the deck recognisable on its card. All optional: older records lack them.
+    /// The deck's title as the service named it (Gamma's `title`, Presenton's presentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deck_title: Option<String>,
+    /// The look (theme or template) as the service names it; `None`: the service's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<String>,
+    /// Slides in the finished deck: what the service reported, else counted in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slide_count: Option<u32>,
+    /// Bytes of the finished file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<u64>,
+    /// A picture of the deck taken from its own file, when the file has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Preview>,
+    /// The service's own latest progress (its words and slide counters, unformatted), so the
+    /// window can show steps; `progress` holds the sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_progress: Option<Progress>,
     /// Where the job is sent and how Deckhand signs in there, recorded when it is made: every
     /// request for it (submit, status, lookup, export, download from the API) goes there with
     /// that server's own credential, whatever the settings say later. `None` for jobs journaled
@@ -143,6 +164,12 @@ impl Job {
             submit_attempts: 0,
             history: vec![StateStamp { state: JobState::Queued, at_ms: now_ms }],
             retry_of: None,
+            deck_title: None,
+            look: None,
+            slide_count: None,
+            file_size: None,
+            preview: None,
+            service_progress: None,
             origin: None,
             extra: Map::new(),
         }

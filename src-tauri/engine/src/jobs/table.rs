@@ -398,6 +398,12 @@ impl JobTable {
         ids
     }
 
+    /// How many of `ids` are still being worked on here (active jobs are always in memory).
+    pub(crate) fn count_active(&self, ids: &[JobId]) -> usize {
+        let st = self.lock();
+        ids.iter().filter(|id| st.live.get(*id).is_some_and(Job::is_active)).count()
+    }
+
     /// A page of the history.
     pub(crate) async fn list(&self, query: CheckedQuery) -> Result<HistoryPage, Error> {
         let mut page = self.blocking(move |s| s.list(&query)).await?;

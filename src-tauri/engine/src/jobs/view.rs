@@ -89,11 +89,14 @@ mod tests {
             ..Default::default()
         };
         let mut job = Job::new("j1".into(), ProviderKind::Gamma, req, "/tmp".into(), 1);
-        job.extra.insert("look".into(), "Chisel".into());
+        job.look = Some("Chisel".into());
+        job.slide_count = Some(8);
+        job.extra.insert("made_on_device".into(), "laptop".into());
         let v = job_view(&job, "Solar power");
         assert!(v.to_string().len() < 1_000, "{v}");
         assert_eq!(v["topic"], "Solar power");
-        assert_eq!(v["look"], "Chisel", "fields added to Job appear in the view");
+        assert_eq!((v["look"].as_str(), v["slide_count"].as_u64()), (Some("Chisel"), Some(8)), "the card's facts are in the view");
+        assert_eq!(v["made_on_device"], "laptop", "fields a newer Deckhand added appear in the view");
         assert!(v["request"].get("content").is_none() && v["request"].get("instructions").is_none());
         assert_eq!(v["request"]["format"], "pptx");
         let full = full_record(Stored::Known(Box::new(job)));

@@ -24,7 +24,10 @@ pub fn connect(c: &ProviderConnection) -> Result<Arc<dyn Provider>, Error> {
         }
         (kind, _) => {
             return Err(Error::Auth {
-                message: format!("Add your {} key in Settings first.", kind.display_name()),
+                message: match kind {
+                    ProviderKind::PresentonSelf => "Add the server's password or key in Settings first.".into(),
+                    other => format!("Add your {} key in Settings first.", other.display_name()),
+                },
                 details: Details::default(),
             })
         }

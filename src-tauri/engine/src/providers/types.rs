@@ -39,6 +39,33 @@ impl ProviderKind {
     pub fn parse(s: &str) -> Option<Self> {
         ProviderKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The service inside a sentence ("Sending the request to your Presenton server…"): a
+    /// label such as "Presenton (self-hosted)" reads badly there.
+    pub fn in_sentence(self) -> &'static str {
+        match self {
+            ProviderKind::PresentonSelf => "your Presenton server",
+            other => other.display_name(),
+        }
+    }
+
+    /// [`ProviderKind::in_sentence`] at the start of a sentence.
+    pub fn sentence_start(self) -> &'static str {
+        match self {
+            ProviderKind::PresentonSelf => "Your Presenton server",
+            other => other.display_name(),
+        }
+    }
+
+    /// Where the person can see whether a request arrived: "your Gamma account", "the server's
+    /// web page".
+    pub fn where_to_check(self) -> &'static str {
+        match self {
+            ProviderKind::Gamma => "your Gamma account",
+            ProviderKind::Presenton => "your Presenton account",
+            ProviderKind::PresentonSelf => "the server's web page",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -92,6 +119,10 @@ pub struct DeckRequest {
     /// Presenton template id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The theme's or template's name as the person saw it when picking it. Not sent to the
+    /// service: it only labels the deck's card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look_name: Option<String>,
     /// Additional instructions for the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
@@ -269,13 +300,17 @@ pub struct ChoiceQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     pub id: String,
     /// The name a person reads (a language in its own name, a theme's display name).
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Colour words the service gives a look ("black", "pastel"), main colour first, for the
+    /// look picker's swatches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub colors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

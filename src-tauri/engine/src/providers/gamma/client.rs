@@ -253,6 +253,7 @@ fn local_languages(search: Option<&str>) -> ChoicePage {
             id: code.to_string(),
             name: own.to_string(),
             detail: (own != english).then(|| english.to_string()),
+            ..Choice::default()
         })
         .collect();
     ChoicePage { items, next_cursor: None }
@@ -266,6 +267,7 @@ fn local_image_models(search: Option<&str>) -> ChoicePage {
             id: model.to_string(),
             name: model.to_string(),
             detail: Some(format!("{credits} credits per image")),
+            ..Choice::default()
         })
         .collect();
     ChoicePage { items, next_cursor: None }

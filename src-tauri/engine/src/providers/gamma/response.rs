@@ -173,12 +173,11 @@ fn choice(item: &Value) -> Option<Choice> {
     let map = item.as_object()?;
     let id = text(map, "id")?;
     let name = text(map, "name").unwrap_or_else(|| id.clone());
-    let keywords: Vec<&str> = ["colorKeywords", "toneKeywords"]
-        .iter()
-        .filter_map(|k| map.get(*k).and_then(Value::as_array))
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let words = |key: &str| -> Vec<&str> {
+        map.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+    };
+    let colors: Vec<String> = words("colorKeywords").iter().take(6).map(|c| c.to_string()).collect();
+    let keywords: Vec<&str> = [words("colorKeywords"), words("toneKeywords")].concat();
     let kind = match map.get("type").and_then(Value::as_str) {
         Some("custom") => Some("Your workspace"),
         Some("standard") => Some("Gamma"),
@@ -190,7 +189,7 @@ fn choice(item: &Value) -> Option<Choice> {
         (None, false) => Some(keywords.join(", ")),
         (None, true) => None,
     };
-    Some(Choice { id, name, detail })
+    Some(Choice { id, name, detail, colors })
 }
 
 /// Whether a signed link says it has expired, from the usual query parameters (CloudFront

@@ -271,7 +271,7 @@ impl PresentonProvider {
     }
 
     async fn fetch_choices(&self, kind: ChoiceKind) -> Result<Vec<Choice>, Error> {
-        let plain = |id: &str, name: &str| Choice { id: id.to_string(), name: name.to_string(), detail: None };
+        let plain = |id: &str, name: &str| Choice { id: id.to_string(), name: name.to_string(), ..Choice::default() };
         Ok(match kind {
             ChoiceKind::Languages => languages::LANGUAGES.iter().map(|l| plain(l, l)).collect(),
             ChoiceKind::Themes if self.hosted_mode() => HOSTED_THEMES.iter().map(|(id, name)| plain(id, name)).collect(),
@@ -436,6 +436,12 @@ impl Provider for PresentonProvider {
                         st.file_id = Some(p.id);
                     }
                 }
+            }
+        } else if st.state == RemoteState::Completed && st.title.is_none() {
+            // The deck's file is named after its title; the server's own file name is that
+            // title cut mid-word at 95 characters (or, hosted, with `_` for spaces).
+            if let Some(id) = &st.file_id {
+                st.title = self.presentation_title(id).await;
             }
         }
         Ok(st)

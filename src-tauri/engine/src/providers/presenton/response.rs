@@ -199,8 +199,9 @@ pub fn to_status(task: &Task, base: &Url, provider: &str) -> RemoteStatus {
     };
     st.file_id = task.presentation_id().filter(|id| looks_like_presentation_id(id)).map(str::to_string);
     if matches!(task.status, TaskStatus::Completed) {
+        // The file's name is not the deck's title: servers cut it mid-word at 95 characters
+        // (hosted: `_` for spaces). The title comes from the presentation (client.rs).
         st.download = task.path().and_then(|p| download_link(base, p));
-        st.title = task.path().and_then(file_name_of).map(|n| strip_extension(&n));
     }
     st.edit_url = task.text("edit_path").and_then(|e| edit_url(base, e));
     if let Some(used) = task.data.get("credits_consumed").and_then(Value::as_f64) {
@@ -218,13 +219,6 @@ pub fn to_status(task: &Task, base: &Url, provider: &str) -> RemoteStatus {
         });
     }
     st
-}
-
-fn strip_extension(name: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 4 => stem.to_string(),
-        _ => name.to_string(),
-    }
 }
 
 /// `{presentation_id, path, edit_path}` from the sync generate, export and edit endpoints.
@@ -310,11 +304,28 @@ pub fn parse_templates(body: &[u8]) -> Result<Vec<Choice>, String> {
         .iter()
         .filter_map(|t| {
             let id = t.get("id").and_then(Value::as_str).or_else(|| t.get("name").and_then(Value::as_str))?;
-            let name = t.get("name").and_then(Value::as_str).unwrap_or(id);
+            let name = t.get("name").and_then(Value::as_str).filter(|n| *n != id).map_or_else(|| natural_name(id), str::to_string);
             let layouts = t.get("total_layouts").or_else(|| t.get("layout_count")).and_then(Value::as_u64);
-            Some(Choice { id: id.to_string(), name: name.to_string(), detail: layouts.map(|n| format!("{n} layouts")) })
+            Some(Choice { id: id.to_string(), name, detail: layouts.map(|n| format!("{n} layouts")), ..Choice::default() })
         })
         .collect())
+}
+
+/// A template id as people read it: "modern" → "Modern", "neo-general" → "Neo General". Custom
+/// templates (`custom-<uuid>`, `template-v2-<id>`) have no readable id.
+pub fn natural_name(id: &str) -> String {
+    let id = id.trim();
+    if id.starts_with("custom-") || id.starts_with("template-v2-") {
+        return "Your own template".into();
+    }
+    id.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -323,6 +334,18 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("http://127.0.0.1:5001").unwrap()
+    }
+
+    #[test]
+    fn template_ids_read_naturally() {
+        assert_eq!(natural_name("modern"), "Modern");
+        assert_eq!(natural_name("neo-general"), "Neo General");
+        assert_eq!(natural_name("pitch_deck"), "Pitch Deck");
+        assert_eq!(natural_name("custom-1b2c"), "Your own template");
+        let list = parse_templates(br#"[{"id":"general","name":"general","total_layouts":9},{"id":"custom-9","name":"Board pack"}]"#).unwrap();
+        assert_eq!(list[0].name, "General");
+        assert_eq!(list[0].detail.as_deref(), Some("9 layouts"));
+        assert_eq!(list[1].name, "Board pack");
     }
 
     #[test]
@@ -374,8 +397,9 @@ mod tests {
         assert!(st.download.is_none());
         let done = Task::parse(br#"{"id":"task-1a","status":"completed","data":{"presentation_id":"p-1","created_slides":6,"remaining_slides":0,"path":"/app_data/exports/A b.pdf","edit_path":"/presentation?id=p-1"}}"#).unwrap();
         let st = to_status(&done, &base(), "Presenton");
-        assert_eq!(st.download.unwrap().url.path(), "/app_data/exports/A%20b.pdf");
-        assert_eq!(st.title.as_deref(), Some("A b"));
+        assert_eq!(st.download.as_ref().unwrap().url.path(), "/app_data/exports/A%20b.pdf");
+        assert_eq!(st.title, None, "the file name is not taken for the deck's title");
+        assert_eq!(st.download.as_ref().unwrap().file_name_hint.as_deref(), Some("A b.pdf"));
         assert_eq!(st.edit_url.unwrap().as_str(), "http://127.0.0.1:5001/presentation?id=p-1");
     }
 
