@@ -8,14 +8,12 @@
 //! deckhand-bench poll     [--reps N] [--decks N] [--train N] [--scale S] [--seed N]
 //! deckhand-bench download [--reps N] [--mib N] [--dir DIR]
 //! deckhand-bench start    --app BIN --bare BIN [--reps N] [--history-dir DIR] [--history-decks N] [--settle-ms N]
-//! deckhand-bench seed-history DIR DECKS NOTE_CHARS
 //! deckhand-bench sizes    --app BIN --bare BIN [--app-deb F] [--app-rpm F] [--bare-deb F] [--bare-rpm F] [--note TEXT]
 //! deckhand-bench collect  DIR > results.json     (DIR/meta.json, DIR/<name>.json or DIR/<name>.skipped)
 //! deckhand-bench report   results.json > results.md
 //! ```
 
 mod download;
-mod history;
 mod poll;
 mod procs;
 mod report;
@@ -29,7 +27,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-const USAGE: &str = "usage: deckhand-bench poll|download|start|seed-history|sizes|collect|report [options] (see src/main.rs)";
+const USAGE: &str = "usage: deckhand-bench poll|download|start|sizes|collect|report [options] (see src/main.rs)";
 
 /// `--name value` pairs and bare arguments.
 struct Args {
@@ -109,11 +107,6 @@ fn run(cmd: &str, args: &Args) -> Result<Value, String> {
             history_decks: args.num("history-decks", 0)?,
             settle: std::time::Duration::from_millis(args.num("settle-ms", 3000)?),
         }),
-        "seed-history" => {
-            let [dir, decks, chars] = args.rest.as_slice() else { return Err("usage: seed-history DIR DECKS NOTE_CHARS".into()) };
-            let n = |s: &str| s.parse::<usize>().map_err(|_| format!("{s} is not a number"));
-            history::seed(&PathBuf::from(dir), n(decks)?, n(chars)?).map_err(engine_err)
-        }
         "sizes" => sizes::run(args),
         "collect" => {
             let [dir] = args.rest.as_slice() else { return Err("usage: collect DIR".into()) };

@@ -75,7 +75,7 @@ pub fn markdown(all: &Value) -> String {
     let mut out = String::new();
     let b = &all["benchmarks"];
     let _ = writeln!(out, "# Deckhand benchmarks\n");
-    let _ = writeln!(out, "Written by `scripts/bench.sh` ({}). Do not edit by hand; run it again.\n", all["when"].as_str().unwrap_or("?"));
+    let _ = writeln!(out, "Written by `scripts/bench.sh` ({}). Do not edit by hand: run it again (the notes at the end are `bench/notes.md`).\n", all["when"].as_str().unwrap_or("?"));
     let _ = writeln!(
         out,
         "**How to read this.** Every benchmark runs Deckhand and its baseline side by side in the same run, \

@@ -22,7 +22,7 @@ pub struct Options {
     pub app: PathBuf,
     pub bare: PathBuf,
     pub reps: usize,
-    /// A data folder with a long history (see `seed-history`), for Deckhand's second run set.
+    /// A data folder with a long history (`journal_bench seed`), for Deckhand's second run set.
     pub history_dir: Option<PathBuf>,
     /// How many decks that history holds (for the report).
     pub history_decks: usize,
