@@ -45,6 +45,18 @@ impl Question {
             no: "Go back".into(),
         }
     }
+
+    /// Before notes, files and a sign-in go to a server of the person's own for the first time.
+    pub fn own_server(origin: &str) -> Question {
+        Question {
+            title: "Use this server for your decks?".into(),
+            message: format!(
+                "Deckhand will send your notes, the files you add and your sign-in to {origin} to make your decks. Only continue if this is your Presenton server or one you trust."
+            ),
+            yes: "Use this server".into(),
+            no: "Go back".into(),
+        }
+    }
 }
 
 /// The system's dialogs.

@@ -50,7 +50,7 @@ impl SettingsStore {
 
     /// Check, write durably, then use. On a failed write the old settings stay in effect.
     pub fn save(&self, next: Settings) -> Result<Settings, Error> {
-        self.save_with(|_| next)
+        self.save_with(|_| Ok(next))
     }
 
     /// Saves what the page asked for, with what only the person may decide kept from the
@@ -59,9 +59,9 @@ impl SettingsStore {
         self.save_with(|current| current.with_changes_from_page(asked))
     }
 
-    fn save_with(&self, next: impl FnOnce(&Settings) -> Settings) -> Result<Settings, Error> {
+    fn save_with(&self, next: impl FnOnce(&Settings) -> Result<Settings, Error>) -> Result<Settings, Error> {
         let mut current = lock(&self.current);
-        let mut next = next(&current);
+        let mut next = next(&current)?;
         next.schema_version = settings::SCHEMA_VERSION;
         next.validate()?;
         write_atomically(&self.path, &encode(&next)?)?;

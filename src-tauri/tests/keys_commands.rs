@@ -176,10 +176,10 @@ fn each_connection_failure_keeps_its_own_kind() {
 
 #[test]
 fn plain_http_elsewhere_is_refused_until_the_person_confirms_it_in_a_native_dialog() {
-    let (t, _) = app_with_keychain();
-    let mut s = t.invoke("get_settings", json!({})).unwrap()["settings"].clone();
-    s["servers"]["presenton_self"]["base_url"] = json!("http://192.168.7.20:5001");
-    t.invoke("save_settings", json!({"settings": s})).unwrap();
+    // A server set up in an earlier version (before servers were confirmed natively) is kept
+    // as the person's own, but plain http to it still needs their yes.
+    let earlier = br#"{"schema_version":1,"servers":{"presenton_self":{"enabled":true,"base_url":"http://192.168.7.20:5001","auth":"none"}}}"#;
+    let t = TestApp::start(Options { settings_file: Some(earlier.to_vec()), ..Options::default() });
     let err = t.invoke_err("test_connection", json!({"provider": "presenton-self"}));
     assert_eq!(kind(&err), "insecure_connection");
     assert_eq!(t.services.built_count(), 0, "nothing was sent");
@@ -206,10 +206,21 @@ fn plain_http_elsewhere_is_refused_until_the_person_confirms_it_in_a_native_dial
     // Remembered: a restart reads it back from the file. Loopback and https need no question.
     let file: Value = serde_json::from_slice(&std::fs::read(t.data_dir.path().join("settings.json")).unwrap()).unwrap();
     assert_eq!(file["servers"]["insecure_confirmed"], json!(["http://192.168.7.20:5001"]));
-    for needs_none in ["http://127.0.0.1:5001", "https://slides.example", "http://192.168.7.20:5001/other/path"] {
+    for needs_none in ["http://127.0.0.1:5001", "http://localhost:8080", "http://192.168.7.20:5001/other/path"] {
         assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": needs_none})).unwrap()["confirmed"], true, "{needs_none}");
     }
     assert_eq!(t.person.questions().len(), 2, "no further question");
+    // Another computer over https: not a question of encryption, but whether it is theirs.
+    t.person.will_answer(true);
+    let answer = t.invoke("confirm_insecure_server", json!({"baseUrl": "https://slides.example/api"})).unwrap();
+    assert_eq!(answer["confirmed"], true);
+    assert_eq!(answer["settings"]["servers"]["confirmed_servers"], json!(["http://192.168.7.20:5001", "https://slides.example"]));
+    assert_eq!(answer["settings"]["servers"]["insecure_confirmed"], json!(["http://192.168.7.20:5001"]), "https needs no plain-http yes");
+    let asked = t.person.questions();
+    assert_eq!((asked.len(), asked[2].yes.as_str()), (3, "Use this server"));
+    assert!(asked[2].message.contains("https://slides.example to make your decks"), "{:?}", asked[2]);
+    assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": "https://slides.example"})).unwrap()["confirmed"], true);
+    assert_eq!(t.person.questions().len(), 3, "asked once per server");
 }
 
 #[test]

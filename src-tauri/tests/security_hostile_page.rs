@@ -90,9 +90,10 @@ fn plain_http_is_the_persons_decision_not_the_pages() {
     let mut hostile = settings_of(&t);
     hostile["servers"]["presenton_self"] = json!({"enabled": true, "base_url": "http://10.1.2.3:5001", "auth": "none", "user": null});
     hostile["servers"]["insecure_confirmed"] = json!(["http://10.1.2.3:5001"]);
-    let saved = t.invoke("save_settings", json!({"settings": hostile})).unwrap();
-    assert_eq!(saved["servers"]["insecure_confirmed"], json!([]), "the page cannot confirm");
-    assert_eq!(t.invoke_err("test_connection", json!({"provider": "presenton-self"}))["kind"], "insecure_connection");
+    hostile["servers"]["confirmed_servers"] = json!(["http://10.1.2.3:5001"]);
+    assert_eq!(t.invoke_err("save_settings", json!({"settings": hostile}))["kind"], "unconfirmed_server", "the page cannot confirm");
+    assert!(!settings_file(&t).contains("10.1.2.3"), "{}", settings_file(&t));
+    assert_eq!(settings_of(&t)["servers"]["presenton_self"]["base_url"], "http://localhost:5001");
     assert_eq!(t.services.built_count(), 0);
 
     // The page may ask, repeatedly; without the person's yes nothing changes.
@@ -104,6 +105,43 @@ fn plain_http_is_the_persons_decision_not_the_pages() {
     // An address with a password in it is refused before anyone is asked.
     assert_eq!(t.invoke_err("confirm_insecure_server", json!({"baseUrl": "http://ana:pw@10.1.2.3:5001"}))["kind"], "invalid_input");
     assert_eq!(t.person.questions().len(), 3);
+}
+
+#[test]
+fn the_page_cannot_send_the_persons_files_to_a_server_they_did_not_confirm() {
+    let t = TestApp::start(Options::default());
+    with_engine(&t);
+    // The person picked a notes file earlier; a script then points their own server elsewhere.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.md");
+    std::fs::write(&notes, "Private notes for the board").unwrap();
+    t.person.will_pick_file(&notes);
+    let token = t.invoke("pick_source_file", json!({})).unwrap()["token"].clone();
+    assert!(token.is_string(), "{token}");
+    let mut hostile = settings_of(&t);
+    hostile["servers"]["presenton_self"] = json!({"enabled": true, "base_url": "https://collector.example", "auth": "none", "user": null});
+    let err = t.invoke_err("save_settings", json!({"settings": hostile.clone()}));
+    assert_eq!(err["kind"], "unconfirmed_server");
+    assert!(err["message"].as_str().unwrap().contains("https://collector.example"), "{err}");
+    // So a deck with that file still goes nowhere but this computer's default address.
+    let sent = t.invoke("submit_deck", json!({"provider": "presenton-self", "request": {"content": "", "source_files": [token]}}));
+    assert!(!format!("{sent:?}").contains("collector"), "{sent:?}");
+    let built = t.services.built.lock().unwrap().clone();
+    assert!(built.iter().all(|c| c.base.host_str() == Some("localhost")), "{built:?} {sent:?}");
+    assert!(!settings_file(&t).contains("collector"), "{}", settings_file(&t));
+
+    // The page may ask the app to ask the person; a "no" changes nothing.
+    assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": "https://collector.example"})).unwrap()["confirmed"], false);
+    assert_eq!(t.invoke_err("save_settings", json!({"settings": hostile.clone()}))["kind"], "unconfirmed_server");
+    let asked = t.person.questions();
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0].message.contains("https://collector.example"), "{:?}", asked[0]);
+    // Only the person's yes, in the app's own dialog, makes it their server.
+    t.person.will_answer(true);
+    assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": "https://collector.example"})).unwrap()["confirmed"], true);
+    let saved = t.invoke("save_settings", json!({"settings": hostile})).unwrap();
+    assert_eq!(saved["servers"]["presenton_self"]["base_url"], "https://collector.example");
+    assert_eq!(saved["servers"]["confirmed_servers"], json!(["https://collector.example"]));
 }
 
 #[test]

@@ -71,11 +71,11 @@ fn a_whole_key_and_settings_flow_leaves_no_credential_anywhere_but_the_keychain(
     t.invoke("test_connection", json!({"provider": "presenton-self"})).unwrap_err();
 
     settings["servers"]["presenton_self"] = json!({"base_url": "http://10.9.8.7:5001", "auth": "bearer", "user": null});
-    t.invoke("save_settings", json!({"settings": settings.clone()})).unwrap();
-    t.invoke("set_key", json!({"provider": "presenton-self", "key": SELF_BEARER, "verify": true, "sessionOnly": false})).unwrap_err();
-    // The person says yes in the native dialog.
+    // Another computer: refused until the person says yes in the native dialog.
+    t.invoke("save_settings", json!({"settings": settings.clone()})).unwrap_err();
     t.person.will_answer(true);
     assert_eq!(t.invoke("confirm_insecure_server", json!({"baseUrl": "http://10.9.8.7:5001"})).unwrap()["confirmed"], true);
+    t.invoke("save_settings", json!({"settings": settings.clone()})).unwrap();
     s.answer(ProviderKind::PresentonSelf, Answer::Fail(Error::Network { message: "Your server could not be reached.".into(), details: Details::default() }));
     t.invoke("set_key", json!({"provider": "presenton-self", "key": SELF_BEARER, "verify": true, "sessionOnly": true})).unwrap_err();
     t.invoke("set_key", json!({"provider": "presenton-self", "key": SELF_BEARER, "verify": false, "sessionOnly": true})).unwrap();

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { COMMANDS, EVENT, FILES_EVENT, ERROR_KINDS, PROVIDER_IDS } from "../../ui/js/ipc.js";
 import { checkLimits } from "../../ui/js/limits.js";
-import { needsInsecureConfirmation, parseServer } from "../../ui/js/server-address.js";
+import { needsConfirmation, parseServer } from "../../ui/js/server-address.js";
 import { describeError, adviceFor } from "../../ui/js/errors.js";
 import { formatDuration, formatBytes, fileName, plural } from "../../ui/js/format.js";
 import { progressOf, stepOf, PRESENTON_STEPS } from "../../ui/js/progress.js";
@@ -50,16 +50,19 @@ test("Presenton limits: 100 000 characters, 1–50 slides, at least 3 with a tab
   assert.deepEqual(checkLimits("presenton", { content: "", hasFiles: true }), {});
 });
 
-test("plain http needs confirmation only for other machines not yet confirmed", () => {
-  assert.equal(needsInsecureConfirmation("http://localhost:5001"), false);
-  assert.equal(needsInsecureConfirmation("http://127.0.0.1:5000"), false);
-  assert.equal(needsInsecureConfirmation("http://[::1]:5000"), false);
-  assert.equal(needsInsecureConfirmation("https://slides.example.com"), false);
-  assert.equal(needsInsecureConfirmation("http://slides.example.com"), true);
+test("a server needs the person's confirmation unless it is this computer or already confirmed", () => {
+  assert.equal(needsConfirmation("http://localhost:5001"), false);
+  assert.equal(needsConfirmation("http://127.0.0.1:5000"), false);
+  assert.equal(needsConfirmation("http://[::1]:5000"), false);
+  assert.equal(needsConfirmation("https://slides.example.com"), true);
+  assert.equal(needsConfirmation("https://slides.example.com/api", { confirmed_servers: ["https://slides.example.com"] }), false);
+  assert.equal(needsConfirmation("http://slides.example.com"), true);
   // As the engine decides: a *.localhost name may resolve elsewhere, so it is confirmed too.
-  assert.equal(needsInsecureConfirmation("http://slides.localhost:5001"), true);
-  assert.equal(needsInsecureConfirmation("http://10.0.0.5:5001/", ["http://10.0.0.5:5001"]), false);
-  assert.equal(needsInsecureConfirmation("http://10.0.0.5:5002/", ["http://10.0.0.5:5001"]), true);
+  assert.equal(needsConfirmation("http://slides.localhost:5001"), true);
+  assert.equal(needsConfirmation("http://10.0.0.5:5001/", { insecure_confirmed: ["http://10.0.0.5:5001"] }), false);
+  assert.equal(needsConfirmation("http://10.0.0.5:5002/", { insecure_confirmed: ["http://10.0.0.5:5001"] }), true);
+  // A server kept from an earlier version is confirmed as a server, not yet for plain http.
+  assert.equal(needsConfirmation("http://10.0.0.5:5001/", { confirmed_servers: ["http://10.0.0.5:5001"] }), true);
   assert.equal(parseServer("ftp://x"), null);
   assert.equal(parseServer("slides.example.com"), null);
 });

@@ -113,7 +113,7 @@ test("plain http to another machine is asked natively by the app before the serv
   } finally { await closePage(page); }
 });
 
-test("loopback and https servers need no confirmation; a bad address is explained", async () => {
+test("this computer needs no confirmation, an https server of one's own is asked once by the app; a bad address is explained", async () => {
   const page = await openApp(browser, server, { keys: KEYS.gamma });
   try {
     await page.getByTestId("nav-settings").click();
@@ -123,11 +123,31 @@ test("loopback and https servers need no confirmation; a bad address is explaine
     await page.getByTestId("server-url").fill("http://localhost:5001");
     await page.getByTestId("server-save").click();
     await page.getByTestId("server-stop").waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__FAKE__.questions), [], "this computer: no question");
+    // Another computer receives the notes and files: the app asks the person first, once.
     await page.getByTestId("server-url").fill("https://slides.example.com");
     await page.getByTestId("server-save").click();
     await page.waitForFunction(() => window.__FAKE__.callsOf("save_settings").length === 2);
-    assert.equal((await calls(page, "confirm_insecure_server")).length, 0);
-    assert.equal(await page.getByTestId("confirm-insecure").count(), 0);
+    assert.deepEqual(await page.evaluate(() => window.__FAKE__.questions), ["https://slides.example.com"]);
+    assert.deepEqual((await calls(page, "save_settings")).at(-1).args.settings.servers.presenton_self.base_url, "https://slides.example.com");
+    await page.getByTestId("server-url").fill("https://slides.example.com/presenton");
+    await page.getByTestId("server-save").click();
+    await page.waitForFunction(() => window.__FAKE__.callsOf("save_settings").length === 3);
+    assert.equal((await page.evaluate(() => window.__FAKE__.questions)).length, 1, "a confirmed server is not asked again");
+    assert.equal(await page.getByTestId("confirm-insecure").count(), 0, "the question is not the page's to draw");
+  } finally { await closePage(page); }
+});
+
+test("an own server the person does not confirm is not saved", async () => {
+  const page = await openApp(browser, server, { keys: KEYS.gamma, nativeAnswer: false });
+  try {
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("server-url").fill("https://slides.example.com");
+    await page.getByTestId("server-save").click();
+    await page.waitForFunction(() => window.__FAKE__.questions.length === 1);
+    await page.waitForFunction(() => /did not confirm/.test(document.getElementById("announcer")?.textContent || ""));
+    assert.equal((await calls(page, "save_settings")).length, 0);
+    assert.equal(await page.evaluate(() => window.__FAKE__.settings.servers.presenton_self.enabled), false);
   } finally { await closePage(page); }
 });
 

@@ -60,6 +60,7 @@ const COPY = {
   disk: () => ["Deckhand couldn't save the file on this computer.", "Check that there is free space and that the save folder exists (you can change it in Settings), then try the download again.", ACTIONS.retryDownload],
   keychain: () => ["Your computer's keychain couldn't keep the key.", "Unlock the keychain and try again, or keep the key for this session only.", null],
   insecure_connection: () => ["This server address uses plain http, which isn't encrypted.", "Use an https address, or confirm in Settings that plain http is OK for this server.", ACTIONS.settings],
+  unconfirmed_server: () => ["Deckhand hasn't asked you yet whether this is your server.", "Save the address again and answer Deckhand's question.", ACTIONS.settings],
   cancelled: (P) => ["You cancelled this deck.", `${P} may still finish it and charge your account.`, ACTIONS.retry],
   journal: () => ["Deckhand couldn't read or save its list of decks.", "Your finished files are safe. Restart Deckhand; if this keeps happening, check the disk.", null],
   in_use: () => ["Another Deckhand is working on your decks right now.", "Deckhand picks them up on its own as soon as it's free. If the command line (deckhand-cli) is running, let it finish or stop it.", null],

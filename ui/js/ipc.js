@@ -83,6 +83,7 @@ export const ERROR_KINDS = [
   "disk",
   "keychain",
   "insecure_connection",
+  "unconfirmed_server",
   "cancelled",
   "journal",
   "in_use",
@@ -130,8 +131,9 @@ export const PROVIDER_IDS = ["gamma", "presenton", "presenton-self"];
  *   defaults: Object<string, Partial<DeckRequest>>, concurrency: Object<string, number>,
  *   notifications: boolean, appearance: "system"|"light"|"dark",
  *   servers: {presenton_self: {enabled: boolean, base_url: string, auth: "none"|"basic"|"bearer", user: string|null},
- *     insecure_confirmed: string[]}}} Settings  (`save_settings` ignores `insecure_confirmed` and
- *   any new `save_folder`: those come from native dialogs only)
+ *     insecure_confirmed: string[], confirmed_servers: string[]}}} Settings  (`save_settings` ignores
+ *   `insecure_confirmed`, `confirmed_servers` and any new `save_folder`: those come from native
+ *   dialogs only; it refuses an own server at another computer not confirmed yet)
  * @typedef {{text: string}} DiagnosticInfo
  * @typedef {{id: string, name: string, text: string, crates: string[]}} ComponentLicense
  * @typedef {{licenses: ComponentLicense[], generated_by: string}} ThirdPartyLicenses

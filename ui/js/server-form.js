@@ -9,7 +9,7 @@ import { go } from "./router.js";
 import { state, changed, selfHostedEnabled, noteCredits } from "./state.js";
 import { keyForm, keyStatusText } from "./key-form.js";
 import { renderProblem } from "./errors.js";
-import { parseServer, needsInsecureConfirmation } from "./server-address.js";
+import { parseServer, needsConfirmation } from "./server-address.js";
 
 export const SERVER_PLACEHOLDER = "http://localhost:5001";
 
@@ -105,7 +105,7 @@ export function serverSetup({ idPrefix = "server", narrow = false } = {}) {
     try {
       const answer = await call(COMMANDS.confirmInsecureServer, { baseUrl: address });
       state.settings = answer.settings;
-      if (!answer.confirmed) announce("Plain http was not confirmed; the server was not saved.");
+      if (!answer.confirmed) announce("You did not confirm the server, so it was not saved.");
       return answer.confirmed;
     } catch (err) {
       problem.replaceChildren(renderProblem(err, "Deckhand"));
@@ -134,15 +134,16 @@ export function serverSetup({ idPrefix = "server", narrow = false } = {}) {
       return;
     }
     const address = url.value.trim().replace(/\/+$/, "");
-    if (needsInsecureConfirmation(address, state.settings.servers.insecure_confirmed || [])) {
+    if (needsConfirmation(address, state.settings.servers)) {
       if (!(await confirmInsecure(address))) return;
     }
     const apply = (s) => {
       s.servers.presenton_self = { ...s.servers.presenton_self, enabled: true, base_url: address, auth: auth.value, user: auth.value === "basic" ? user.value.trim() || null : null };
     };
     let ok = await saveSettings(apply, problem);
-    // The app has the last word on plain http; if it still refuses, ask once and try again.
-    const refusal = problem.querySelector('[data-kind="insecure_connection"]');
+    // The app has the last word on which servers are confirmed; if it still refuses, ask once
+    // and try again.
+    const refusal = problem.querySelector('[data-kind="insecure_connection"], [data-kind="unconfirmed_server"]');
     if (!ok && refusal && (await confirmInsecure(address))) ok = await saveSettings(apply, problem);
     if (!ok) return;
     changed("keys");

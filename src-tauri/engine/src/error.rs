@@ -120,6 +120,9 @@ error_enum! {
     Keychain => "keychain" {},
     /// Plain http:// to a non-loopback server that the person has not confirmed.
     InsecureConnection => "insecure_connection" {},
+    /// The page asked to use a server of the person's own that they have not confirmed in
+    /// Deckhand's own (native) question yet.
+    UnconfirmedServer => "unconfirmed_server" {},
     /// The person cancelled.
     Cancelled => "cancelled" {},
     /// The list of jobs (the job store) could not be read or written.

@@ -152,6 +152,12 @@ pub struct Servers {
     /// Origins (`http://host:port`) the person allowed over plain http, each in a native
     /// dialog (never from the page: see [`Settings::with_changes_from_page`]).
     pub insecure_confirmed: Vec<String>,
+    /// Origins of servers of the person's own that they confirmed in a native dialog as theirs
+    /// to send notes, files and sign-in to (https or http; loopback needs no confirmation).
+    /// Only a native dialog adds one, so a script in the window cannot point the self-hosted
+    /// server, and with it the person's files, at an address of its choosing. A file written
+    /// before this field existed has its server's origin taken over as confirmed (see `load`).
+    pub confirmed_servers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -236,6 +242,7 @@ pub fn load(bytes: &[u8]) -> Loaded {
             None => return reset("schema_version is not a number".into()),
         },
     };
+    let map = adopt_own_server(map);
     let (map, newer) = match version {
         0 => (migrate_v0(map), None),
         1 => (map, None),
@@ -253,6 +260,21 @@ pub fn load(bytes: &[u8]) -> Loaded {
         (None, true) => None,
     };
     Loaded { settings, problem }
+}
+
+/// A file from before `confirmed_servers` existed: the own server the person set up then was
+/// typed by them in a page the newer rules did not yet guard, so it is taken over as confirmed
+/// rather than stopping their decks; from now on only a native dialog adds a server.
+fn adopt_own_server(mut map: Map<String, Value>) -> Map<String, Value> {
+    let Some(Value::Object(servers)) = map.get_mut("servers") else { return map };
+    if servers.contains_key("confirmed_servers") {
+        return map;
+    }
+    let own = servers.get("presenton_self").and_then(|s| s.get("base_url")).and_then(Value::as_str).and_then(normalized_origin);
+    if let Some(origin) = own {
+        servers.insert("confirmed_servers".into(), Value::Array(vec![Value::String(origin)]));
+    }
+    map
 }
 
 fn reset(reason: String) -> Loaded {
@@ -288,6 +310,7 @@ fn migrate_v0(old: Map<String, Value>) -> Map<String, Value> {
     if let Some(url) = s("selfHostedUrl") {
         // A server address in the old file means the person used one.
         settings.servers.presenton_self.enabled = true;
+        settings.servers.confirmed_servers.extend(normalized_origin(&url));
         settings.servers.presenton_self.base_url = url;
     }
     if let Some(user) = s("selfHostedUser").filter(|u| !u.trim().is_empty()) {
@@ -320,6 +343,7 @@ impl Settings {
                 "servers.presenton_self.base_url" => self.servers.presenton_self = defaults.servers.presenton_self.clone(),
                 "servers.presenton_self.user" => self.servers.presenton_self.auth = SelfHostedAuthMode::None,
                 "servers.insecure_confirmed" => self.servers.insecure_confirmed.retain(|o| normalized_origin(o).is_some()),
+                "servers.confirmed_servers" => self.servers.confirmed_servers.retain(|o| normalized_origin(o).is_some()),
                 f => {
                     if let Some(kind) = f.strip_prefix("concurrency.").and_then(ProviderKind::parse) {
                         let n = self.concurrency.get_mut(kind);
@@ -364,6 +388,9 @@ impl Settings {
         if self.servers.insecure_confirmed.iter().any(|o| normalized_origin(o).is_none()) {
             out.push(("servers.insecure_confirmed".into(), "A confirmed server address is not an http address.".into()));
         }
+        if self.servers.confirmed_servers.iter().any(|o| normalized_origin(o).is_none()) {
+            out.push(("servers.confirmed_servers".into(), "A confirmed server address is not an http address.".into()));
+        }
         out
     }
 }
@@ -374,13 +401,42 @@ impl Settings {
     /// use) whatever it sends: the plain-http servers the person confirmed (only a native
     /// dialog adds one), and the save folder, which only the folder picker sets; the page may
     /// only go back to the default folder.
-    pub fn with_changes_from_page(&self, asked: Settings) -> Settings {
+    ///
+    /// The self-hosted server's address may change only to one the person confirmed in a
+    /// native dialog (or to this computer, or within the same server): otherwise a script in
+    /// the window could send the files the person picked to a server of its choosing.
+    pub fn with_changes_from_page(&self, asked: Settings) -> Result<Settings, Error> {
         let mut next = asked;
         next.servers.insecure_confirmed = self.servers.insecure_confirmed.clone();
+        next.servers.confirmed_servers = self.servers.confirmed_servers.clone();
         if next.save_folder.is_some() {
             next.save_folder = self.save_folder.clone();
         }
-        next
+        let wanted = &next.servers.presenton_self.base_url;
+        if normalized_origin(wanted) != normalized_origin(&self.servers.presenton_self.base_url) {
+            if let Ok(url) = parse_base_url(wanted) {
+                if self.server_needs_confirmation(&url) {
+                    return Err(Error::UnconfirmedServer {
+                        message: format!(
+                            "Deckhand has not asked you yet whether {} is your server. Save the address again and answer Deckhand's question.",
+                            url.origin().ascii_serialization()
+                        ),
+                        details: Default::default(),
+                    });
+                }
+            }
+        }
+        Ok(next)
+    }
+
+    /// Whether the person still has to confirm, in a native dialog, that the server at `url`
+    /// is one to send their notes, files and sign-in to: any server but this computer that
+    /// they have not confirmed yet (a yes to plain http counts).
+    pub fn server_needs_confirmation(&self, url: &Url) -> bool {
+        let origin = url.origin().ascii_serialization();
+        !crate::connection::is_loopback(url)
+            && !self.servers.confirmed_servers.contains(&origin)
+            && !self.servers.insecure_confirmed.contains(&origin)
     }
 
     /// Where finished decks go: the chosen folder, else `Deckhand` in the person's Documents.
@@ -454,7 +510,7 @@ mod tests {
         assert_eq!(
             v["servers"],
             json!({"presenton_self": {"enabled": false, "base_url": "http://localhost:5001", "auth": "none", "user": null},
-                   "insecure_confirmed": []})
+                   "insecure_confirmed": [], "confirmed_servers": []})
         );
         assert!(Settings::default().validate().is_ok());
     }
@@ -595,18 +651,58 @@ mod tests {
         current.servers.insecure_confirmed = vec!["http://10.0.0.5:5001".into()];
         let mut asked = current.clone();
         asked.notifications = false;
-        asked.servers.presenton_self.base_url = "https://slides.example".into();
+        asked.servers.presenton_self.base_url = "http://10.0.0.5:5001/deck-api".into();
         asked.servers.insecure_confirmed = vec!["http://evil.example".into(), "http://10.0.0.6:80".into()];
+        asked.servers.confirmed_servers = vec!["https://evil.example".into()];
         asked.save_folder = Some("/home/ana/.config/autostart".into());
-        let next = current.with_changes_from_page(asked);
+        let next = current.with_changes_from_page(asked).unwrap();
         assert!(!next.notifications, "ordinary settings are the page's to change");
-        assert_eq!(next.servers.presenton_self.base_url, "https://slides.example", "typed by the person in the page");
+        assert_eq!(next.servers.presenton_self.base_url, "http://10.0.0.5:5001/deck-api", "a server the person confirmed");
         assert_eq!(next.servers.insecure_confirmed, current.servers.insecure_confirmed);
+        assert!(next.servers.confirmed_servers.is_empty(), "only a native dialog confirms a server");
         assert_eq!(next.save_folder, current.save_folder);
-        let reset = current.with_changes_from_page(Settings { save_folder: None, ..current.clone() });
+        let reset = current.with_changes_from_page(Settings { save_folder: None, ..current.clone() }).unwrap();
         assert_eq!(reset.save_folder, None, "going back to the default folder is allowed");
-        let none = Settings::default().with_changes_from_page(Settings { save_folder: Some("/etc".into()), ..Settings::default() });
+        let none = Settings::default().with_changes_from_page(Settings { save_folder: Some("/etc".into()), ..Settings::default() }).unwrap();
         assert_eq!(none.save_folder, None);
+    }
+
+    #[test]
+    fn the_page_cannot_point_the_own_server_at_an_address_the_person_did_not_confirm() {
+        let mut current = Settings::default();
+        current.servers.presenton_self.base_url = "https://slides.school.example/api".into();
+        current.servers.confirmed_servers = vec!["https://slides.school.example".into()];
+        fn asking_from(current: &Settings, url: &str) -> Result<Settings, Error> {
+            let mut asked = current.clone();
+            asked.servers.presenton_self.base_url = url.into();
+            current.with_changes_from_page(asked)
+        }
+        let asking = |url: &str| asking_from(&current, url);
+        let err = asking("https://collector.example").unwrap_err();
+        assert_eq!(err.kind(), "unconfirmed_server");
+        assert!(err.message().contains("https://collector.example"), "{}", err.message());
+        assert_eq!(asking("http://10.1.2.3:5001").unwrap_err().kind(), "unconfirmed_server");
+        // This computer, the same server under another path, and a server confirmed earlier.
+        assert!(asking("http://127.0.0.1:5001").is_ok() && asking("http://localhost:8080/x").is_ok());
+        assert!(asking("https://slides.school.example/other/").is_ok());
+        current.servers.presenton_self.base_url = "http://localhost:5001".into();
+        assert!(asking_from(&current, "https://slides.school.example").is_ok(), "confirmed before, then changed away and back");
+        // An address that is not one is the validator's to refuse, with its own words.
+        assert!(asking_from(&current, "not an address").is_ok());
+    }
+
+    #[test]
+    fn a_file_from_before_confirmed_servers_keeps_its_own_server() {
+        let file = json!({"schema_version": 1, "servers": {"presenton_self": {"enabled": true, "base_url": "https://Slides.School.example/api"}}});
+        let loaded = load(file.to_string().as_bytes());
+        assert_eq!(loaded.problem, None);
+        assert_eq!(loaded.settings.servers.confirmed_servers, vec!["https://slides.school.example".to_string()]);
+        assert!(loaded.settings.servers.insecure_confirmed.is_empty(), "plain http still needs its own yes");
+        // Written by this version: what it says is kept, an own server is not added to it.
+        let now = json!({"schema_version": 1, "servers": {"presenton_self": {"base_url": "https://other.example"}, "confirmed_servers": []}});
+        assert!(load(now.to_string().as_bytes()).settings.servers.confirmed_servers.is_empty());
+        let v0 = json!({"selfHostedUrl": "http://192.168.1.20:5001"});
+        assert_eq!(load(v0.to_string().as_bytes()).settings.servers.confirmed_servers, vec!["http://192.168.1.20:5001".to_string()]);
     }
 
     #[test]

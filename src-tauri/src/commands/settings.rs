@@ -1,5 +1,5 @@
 //! Settings: read (with the notice of a reset file), save what the page may change, and ask
-//! the person, in a native dialog, before a server is used over plain http.
+//! the person, in a native dialog, before a server of their own (or plain http) is used.
 
 use std::sync::Arc;
 
@@ -44,16 +44,31 @@ pub struct InsecureAnswer {
     pub settings: Settings,
 }
 
-/// Asks the person in a native dialog whether `base_url`'s server may be used over plain
-/// http; their yes is remembered for its origin. The page can ask, only the person can answer.
+/// Asks the person in a native dialog whether `base_url`'s server is theirs to use: for plain
+/// http to another computer, whether unencrypted is OK; for any other server not confirmed
+/// yet, whether it is the one to send their notes, files and sign-in to. Their yes is
+/// remembered for its origin. The page can ask, only the person can answer. (The name stays
+/// from when only plain http was asked.)
 #[tauri::command]
 pub async fn confirm_insecure_server(state: State<'_, AppState>, dialogs: State<'_, Arc<dyn Dialogs>>, base_url: String) -> Result<InsecureAnswer, Error> {
     let url = parse_base_url(&base_url)?;
     let current = state.settings.get();
-    if !connection::needs_confirmation(&url, &current) {
+    let plain_http = connection::needs_confirmation(&url, &current);
+    if !plain_http && !current.server_needs_confirmation(&url) {
         return Ok(InsecureAnswer { confirmed: true, settings: current });
     }
-    let confirmed = dialogs.confirm(&Question::plain_http(&url.origin().ascii_serialization())).await;
-    let settings = if confirmed { state.update_settings(|s| connection::confirm_insecure(s, &base_url))? } else { current };
-    Ok(InsecureAnswer { confirmed, settings })
+    let origin = url.origin().ascii_serialization();
+    let question = if plain_http { Question::plain_http(&origin) } else { Question::own_server(&origin) };
+    if !dialogs.confirm(&question).await {
+        return Ok(InsecureAnswer { confirmed: false, settings: current });
+    }
+    let settings = state.update_settings(|s| {
+        let http = connection::confirm_insecure(s, &base_url)?;
+        let own = !s.servers.confirmed_servers.contains(&origin);
+        if own {
+            s.servers.confirmed_servers.push(origin.clone());
+        }
+        Ok(http || own)
+    })?;
+    Ok(InsecureAnswer { confirmed: true, settings })
 }

@@ -16,6 +16,7 @@
     servers: {
       presenton_self: { enabled: false, base_url: "http://localhost:5001", auth: "none", user: null },
       insecure_confirmed: [],
+      confirmed_servers: [],
     },
   };
   const defaultChoices = {
@@ -155,21 +156,33 @@
     test_connection: ({ provider }) => (config.test && config.test[provider]) || { message: "Connected.", account: "ada@example.com", credits_remaining: 420 },
     get_settings: () => ({ settings: fake.settings, notice: config.notice || null }),
     save_settings: ({ settings }) => {
+      // As Rust does (Settings::with_changes_from_page): the own server may move only to this
+      // computer, within the same server, or to a server the person confirmed natively.
       const url = new URL(settings.servers.presenton_self.base_url);
-      if (url.protocol === "http:" && !isLoopback(url.hostname) && !fake.settings.servers.insecure_confirmed.includes(url.origin)) {
-        throw { kind: "insecure_connection", message: "Plain http to another computer needs your confirmation." };
+      const { insecure_confirmed, confirmed_servers } = fake.settings.servers;
+      const sameServer = url.origin === new URL(fake.settings.servers.presenton_self.base_url).origin;
+      if (!sameServer && !isLoopback(url.hostname) && !confirmed_servers.includes(url.origin) && !insecure_confirmed.includes(url.origin)) {
+        throw { kind: "unconfirmed_server", message: `Deckhand has not asked you yet whether ${url.origin} is your server. Save the address again and answer Deckhand's question.` };
       }
-      // As Rust does: what only native dialogs decide is kept, whatever the page sends.
-      settings.servers.insecure_confirmed = fake.settings.servers.insecure_confirmed;
+      // What only native dialogs decide is kept, whatever the page sends.
+      settings.servers.insecure_confirmed = insecure_confirmed;
+      settings.servers.confirmed_servers = confirmed_servers;
       if (settings.save_folder !== null) settings.save_folder = fake.settings.save_folder;
       fake.settings = settings;
       return fake.settings;
     },
     confirm_insecure_server: ({ baseUrl }) => {
-      const origin = new URL(baseUrl).origin;
+      const url = new URL(baseUrl);
+      const origin = url.origin;
+      const { insecure_confirmed, confirmed_servers } = fake.settings.servers;
+      // As Rust: no question for this computer or a server already confirmed.
+      const plainHttp = url.protocol === "http:" && !insecure_confirmed.includes(origin);
+      const unknown = !confirmed_servers.includes(origin) && !insecure_confirmed.includes(origin);
+      if (isLoopback(url.hostname) || (!plainHttp && !unknown)) return { confirmed: true, settings: fake.settings };
       fake.questions.push(origin);
       const confirmed = config.nativeAnswer ?? true;
-      if (confirmed && !fake.settings.servers.insecure_confirmed.includes(origin)) fake.settings.servers.insecure_confirmed.push(origin);
+      if (confirmed && new URL(baseUrl).protocol === "http:" && !insecure_confirmed.includes(origin)) insecure_confirmed.push(origin);
+      if (confirmed && !confirmed_servers.includes(origin)) confirmed_servers.push(origin);
       return { confirmed, settings: fake.settings };
     },
     list_choices: ({ provider, kind }) => ({ items: (config.choices && config.choices[`${provider}:${kind}`]) || defaultChoices[kind] || [] }),
