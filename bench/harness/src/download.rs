@@ -1,5 +1,5 @@
 //! Benchmark 2: the same 1 GiB file over loopback, through Deckhand's download path (the
-//! provider's HTTP client, the `.part` file with its SHA-256, the content check, fsync and the
+//! provider's HTTP client, the `.part` file with its BLAKE3 checksum, the content check, fsync and the
 //! final name) and through `curl -o`. Each download runs in a fresh process so its peak memory
 //! is its own: Deckhand's in a child of this binary that reports its peak RSS growth (VmHWM
 //! after − before); curl's from the kernel (wait4's ru_maxrss) less curl's own peak on a tiny

@@ -199,7 +199,7 @@ fn download(out: &mut String, v: &Value) {
     }
     let _ = writeln!(
         out,
-        "The same {} MiB PDF over loopback, through Deckhand's download path (its HTTP client, `.part` file, SHA-256, \
+        "The same {} MiB PDF over loopback, through Deckhand's download path (its HTTP client, `.part` file, BLAKE3 checksum, \
          content check, fsync, final name) and through `curl -o`. Peak RSS growth: Deckhand's process's VmHWM after − \
          before; curl's peak less its peak on a 1 KiB file. `curl -o` does not fsync; the last row adds the flush \
          Deckhand always does. {} repetitions.\n",

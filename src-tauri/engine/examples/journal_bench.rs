@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use deckhand_engine::connection::Endpoint;
 use deckhand_engine::events::NullSink;
 use deckhand_engine::jobs::history::DurationSample;
-use deckhand_engine::jobs::saving::Saving;
+use deckhand_engine::jobs::saving::{Checksum, Saving};
 use deckhand_engine::jobs::store::{Durability, Store};
 use deckhand_engine::jobs::{Engine, EngineConfig, HistoryQuery, Job, JobState, ProviderSource};
 use deckhand_engine::providers::{Credits, DeckRequest, Provider, ProviderKind, RemoteJob};
@@ -154,7 +154,7 @@ fn changes(dir: &Path, rounds: usize) -> serde_json::Value {
         }
         let sample = DurationSample::new(ProviderKind::PresentonSelf, Some(8), Duration::from_secs(60), now());
         step(&|j| j.set_state(JobState::Downloading, now()), Some(sample), Durability::Promise);
-        let saving = Saving { part: "/tmp/x.part".into(), path: "/tmp/x.pptx".into(), base: "x".into(), size: 1, sha256: "00".into() };
+        let saving = Saving { part: "/tmp/x.part".into(), path: "/tmp/x.pptx".into(), base: "x".into(), size: 1, checksum: Checksum::Blake3("00".into()) };
         step(&|j| j.saving = Some(saving.clone()), None, Durability::Promise);
         step(
             &|j| {

@@ -336,7 +336,7 @@ async fn a_part_file_left_by_a_killed_download_is_reused_a_live_one_is_not() {
     assert_eq!(std::fs::read(&live).unwrap(), b"%PDF-1.4 half");
 }
 
-/// The SHA-256 is computed beside the download (on a thread of its own); what it records must
+/// The checksum is computed beside the download (on a thread of its own); what it records must
 /// be exactly the file's, whatever the chunks were.
 #[tokio::test]
 async fn the_recorded_fingerprint_is_the_files_own() {
@@ -345,7 +345,7 @@ async fn the_recorded_fingerprint_is_the_files_own() {
     let cancel = CancellationToken::new();
     let target = Download { dir: dir.path(), base_name: "Chunked", format: ExportFormat::Pdf, cancel: &cancel, options: DownloadOptions::default() };
     let fetched = target.fetch(fetch(&base, "/chunked-pdf").await, &mut |_, _| {}).await.unwrap();
-    let (size, sha256) = deckhand_engine::jobs::saving::fingerprint(&fetched.part).unwrap();
+    let (size, checksum) = deckhand_engine::jobs::saving::fingerprint(&fetched.part).unwrap();
     assert!(size > 4 * 1024 * 1024);
-    assert_eq!((fetched.size, fetched.sha256.as_str()), (size, sha256.as_str()));
+    assert_eq!((fetched.size, &fetched.checksum), (size, &checksum));
 }

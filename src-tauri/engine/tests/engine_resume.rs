@@ -194,8 +194,8 @@ async fn learned_durations_survive_a_restart_and_give_a_typical_time() {
 fn crashed_while_naming(out: &std::path::Path) -> (Harness, Saving) {
     let part = out.join("Crash.pdf.part");
     fs::write(&part, pdf_bytes()).unwrap();
-    let (size, sha256) = fingerprint(&part).unwrap();
-    let saving = Saving { part, path: out.join("Crash.pdf"), base: "Crash".into(), size, sha256 };
+    let (size, checksum) = fingerprint(&part).unwrap();
+    let saving = Saving { part, path: out.join("Crash.pdf"), base: "Crash".into(), size, checksum };
     let mut job = job_in(JobState::Downloading, Some("r-dl"), out);
     job.saving = Some(saving.clone());
     (crashed_with(job), saving)

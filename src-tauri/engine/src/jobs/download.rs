@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
-use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{Details, Error, TimeoutPhase};
 use crate::jobs::content_check::{self, excerpt, looks_expired};
 use crate::jobs::file_names::{numbered_name, sanitize_base, MAX_CANDIDATES};
-use crate::jobs::saving::Fingerprint;
+use crate::jobs::saving::Checksum;
+use crate::jobs::write_behind::WriteBehind;
 use crate::providers::http::{request_id, retry_after_secs};
 use crate::providers::ExportFormat;
 
@@ -87,15 +87,15 @@ pub struct Fetched {
     /// The sanitized base name the final name is made from.
     pub base: String,
     pub size: u64,
-    /// Lower-case hex SHA-256, computed while the bytes arrived.
-    pub sha256: String,
+    /// Computed while the bytes arrived.
+    pub checksum: Checksum,
     guard: PartGuard,
 }
 
 impl Fetched {
     /// A `.part` left by an earlier run whose fingerprint was journaled and checked again.
-    pub fn recovered(part: PathBuf, base: String, size: u64, sha256: String) -> Fetched {
-        Fetched { guard: PartGuard(Some(part.clone())), part, base, size, sha256 }
+    pub fn recovered(part: PathBuf, base: String, size: u64, checksum: Checksum) -> Fetched {
+        Fetched { guard: PartGuard(Some(part.clone())), part, base, size, checksum }
     }
 
     /// The `.part` is gone (linked then removed, or renamed). Its name may already belong to
@@ -115,14 +115,13 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
     check_dir(dir)?;
     let base = sanitize_base(base_name);
     let ext = format.extension();
-    let (part_path, mut file) = create_part(dir, &base, ext).await?;
+    let (part_path, file) = create_part(dir, &base, ext).await?;
     let guard = PartGuard(Some(part_path.clone()));
 
     let total = resp.content_length();
     progress(0, total);
-    let mut flush = FlushBehind::new(&file).await;
+    let writer = WriteBehind::start(file.into_std().await);
     let mut received: u64 = 0;
-    let fingerprint = HashBehind::start();
     let mut stream = resp.bytes_stream();
     loop {
         let next = tokio::select! {
@@ -145,14 +144,18 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
             Ok(Some(Err(e))) => return Err(broken_stream(&e, details)),
             Ok(Some(Ok(chunk))) => chunk,
         };
-        fingerprint.update(chunk.clone()).await?;
-        tokio::select! {
+        let len = chunk.len() as u64;
+        let taken = tokio::select! {
             biased;
             _ = cancel.cancelled() => return Err(Error::cancelled()),
-            r = file.write_all(&chunk) => r.map_err(|e| disk_error(&e, dir))?,
+            taken = writer.write(chunk) => taken,
+        };
+        if !taken {
+            // The writer stopped on an error; finishing it says which.
+            let error = writer.finish().await.err().unwrap_or_else(|| std::io::Error::other("the download's writer stopped"));
+            return Err(disk_error(&error, dir));
         }
-        flush.wrote(chunk.len());
-        received += chunk.len() as u64;
+        received += len;
         progress(received, total);
     }
     if let Some(total) = total {
@@ -165,10 +168,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
             });
         }
     }
-    file.flush().await.map_err(|e| disk_error(&e, dir))?;
-    flush.finish().await;
-    file.sync_all().await.map_err(|e| disk_error(&e, dir))?;
-    drop(file);
+    let (size, checksum) = writer.finish().await.map_err(|e| disk_error(&e, dir))?;
     if cancel.is_cancelled() {
         return Err(Error::cancelled());
     }
@@ -185,89 +185,7 @@ async fn fetch_part(d: &Download<'_>, resp: reqwest::Response, progress: &mut (d
     })
     .await
     .map_err(|e| Error::internal(format!("the download check stopped unexpectedly: {e}")))??;
-    let (size, sha256) = fingerprint.finish().await?;
-    Ok(Fetched { part: part_path, base, size, sha256, guard })
-}
-
-/// The SHA-256 of what arrives, computed on a thread of its own while the next chunks arrive
-/// and are written: in line it costs about as much CPU as receiving and writing together, and
-/// a large download from a fast server went at half the speed of `curl -o` (bench/results.md,
-/// benchmark 2). At most [`HASH_QUEUE`] chunks wait for it, so memory stays bounded when
-/// hashing is the slower side.
-struct HashBehind {
-    chunks: tokio::sync::mpsc::Sender<bytes::Bytes>,
-    done: tokio::task::JoinHandle<Fingerprint>,
-}
-
-const HASH_QUEUE: usize = 4;
-
-impl HashBehind {
-    fn start() -> HashBehind {
-        let (chunks, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(HASH_QUEUE);
-        let done = tokio::task::spawn_blocking(move || {
-            let mut fingerprint = Fingerprint::default();
-            while let Some(chunk) = rx.blocking_recv() {
-                fingerprint.update(&chunk);
-            }
-            fingerprint
-        });
-        HashBehind { chunks, done }
-    }
-
-    async fn update(&self, chunk: bytes::Bytes) -> Result<(), Error> {
-        self.chunks.send(chunk).await.map_err(|_| Error::internal("the download's checksum stopped unexpectedly"))
-    }
-
-    /// (size, hex SHA-256) of everything sent.
-    async fn finish(self) -> Result<(u64, String), Error> {
-        drop(self.chunks);
-        let fingerprint = self.done.await.map_err(|e| Error::internal(format!("the download's checksum stopped unexpectedly: {e}")))?;
-        Ok(fingerprint.finish())
-    }
-}
-
-/// Flushing a large file to disk only once all of it has arrived makes the disk wait for the
-/// network, then the network wait for the disk. So every [`FLUSH_EVERY`] bytes a flush of what
-/// has arrived so far starts in the background (one at a time, on a clone of the handle), and
-/// the final `sync_all`, which still makes the promise, finds little left to write. A small
-/// deck never reaches the threshold and is flushed once, at the end, as before.
-struct FlushBehind {
-    file: Option<std::fs::File>,
-    running: Option<tokio::task::JoinHandle<()>>,
-    unflushed: u64,
-}
-
-const FLUSH_EVERY: u64 = 64 * 1024 * 1024;
-
-impl FlushBehind {
-    async fn new(file: &tokio::fs::File) -> FlushBehind {
-        // Without a second handle nothing is flushed early; the final sync still runs.
-        let file = match file.try_clone().await {
-            Ok(f) => Some(f.into_std().await),
-            Err(_) => None,
-        };
-        FlushBehind { file, running: None, unflushed: 0 }
-    }
-
-    fn wrote(&mut self, bytes: usize) {
-        self.unflushed += bytes as u64;
-        if self.unflushed < FLUSH_EVERY || self.running.as_ref().is_some_and(|h| !h.is_finished()) {
-            return;
-        }
-        let Some(file) = self.file.as_ref().and_then(|f| f.try_clone().ok()) else { return };
-        self.unflushed = 0;
-        // An error here changes nothing: the final sync_all reports it.
-        self.running = Some(tokio::task::spawn_blocking(move || {
-            let _ = file.sync_data();
-        }));
-    }
-
-    /// Waits for the flush under way, if any.
-    async fn finish(self) {
-        if let Some(running) = self.running {
-            let _ = running.await;
-        }
-    }
+    Ok(Fetched { part: part_path, base, size, checksum, guard })
 }
 
 /// Removes the partial file when the download fails, is cancelled or its future is dropped.

@@ -466,7 +466,7 @@ async fn save(ctx: &Ctx, job: &Job, fetched: Fetched) -> Result<(), Halt> {
                 path: path.clone(),
                 base: fetched.base.clone(),
                 size: fetched.size,
-                sha256: fetched.sha256.clone(),
+                checksum: fetched.checksum.clone(),
             });
         })
         .await?;
@@ -497,7 +497,7 @@ async fn finish_saving(ctx: &Ctx, job: &Job, saving: Saving) -> Result<bool, Hal
     let found = tokio::task::spawn_blocking(move || inspected.inspect(format)).await.unwrap_or(Leftover::Nothing);
     match found {
         Leftover::Saved => finish(ctx, saving.path).await.map(|_| true),
-        Leftover::Part => save(ctx, job, Fetched::recovered(saving.part, saving.base, saving.size, saving.sha256)).await.map(|_| true),
+        Leftover::Part => save(ctx, job, Fetched::recovered(saving.part, saving.base, saving.size, saving.checksum)).await.map(|_| true),
         Leftover::Nothing => {
             ctx.update(|j| j.saving = None).await?;
             Ok(false)

@@ -23,6 +23,7 @@ pub mod store;
 mod table;
 pub mod throttle;
 pub mod view;
+mod write_behind;
 
 pub use config::{EngineConfig, PollConfig, DATA_DIR_ENV};
 pub use job_error::JobError;

@@ -1,5 +1,5 @@
 //! Giving a checked download its final name, with the job store as the truth. The name chosen
-//! and the file's fingerprint (size and SHA-256) are journaled *before* the name is claimed,
+//! and the file's fingerprint (size and checksum) are journaled *before* the name is claimed,
 //! so after a crash between "the file got its name" and "the journal says done", a restart
 //! finds the file, proves it is this job's own, and finishes without downloading a second
 //! copy. A file is taken as ours only when it stands under the journaled name (which was free
@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
 use crate::jobs::content_check;
 use crate::jobs::file_names::{numbered_name, MAX_CANDIDATES};
@@ -28,8 +28,36 @@ pub struct Saving {
     /// The sanitized base name, for picking the next name if this one gets taken.
     pub base: String,
     pub size: u64,
-    /// Lower-case hex SHA-256 of the whole file.
-    pub sha256: String,
+    /// The checksum of the whole file, journaled as `"blake3": "<hex>"` (or, by Deckhand
+    /// before BLAKE3, `"sha256": "<hex>"`).
+    #[serde(flatten)]
+    pub checksum: Checksum,
+}
+
+/// A file's checksum, lower-case hex. New downloads get BLAKE3: as safe a proof that a file is
+/// ours as SHA-256, at about a fifth of the CPU per byte (with SHA instructions SHA-256 cost
+/// half a second per GiB, the largest part of what a fast download spent beyond `curl -o`:
+/// bench/results.md, benchmark 2). A fingerprint journaled before keeps its SHA-256 and is
+/// checked with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Checksum {
+    Blake3(String),
+    Sha256(String),
+}
+
+impl Checksum {
+    /// (size, checksum of the same kind as `self`) of the file at `path`.
+    fn of_file(&self, path: &Path) -> std::io::Result<(u64, Checksum)> {
+        match self {
+            Checksum::Blake3(_) => fingerprint(path),
+            Checksum::Sha256(_) => {
+                let mut hasher = sha2::Sha256::new();
+                let size = read_through(path, &mut |bytes| hasher.update(bytes))?;
+                Ok((size, Checksum::Sha256(hex(&hasher.finalize()))))
+            }
+        }
+    }
 }
 
 /// The first name `base (n).ext` in `dir`, from the `from`-th on, that no file has and no
@@ -52,10 +80,10 @@ pub enum Leftover {
     Nothing,
 }
 
-/// Size and SHA-256 of a file, incrementally, as it is written.
+/// Size and BLAKE3 of a file, incrementally, as it is written.
 #[derive(Default)]
 pub struct Fingerprint {
-    hasher: Sha256,
+    hasher: blake3::Hasher,
     size: u64,
 }
 
@@ -65,23 +93,31 @@ impl Fingerprint {
         self.size += bytes.len() as u64;
     }
 
-    /// (size, hex SHA-256).
-    pub fn finish(self) -> (u64, String) {
-        (self.size, hex(&self.hasher.finalize()))
+    /// (size, BLAKE3).
+    pub fn finish(self) -> (u64, Checksum) {
+        (self.size, Checksum::Blake3(self.hasher.finalize().to_hex().to_string()))
     }
 }
 
-/// (size, hex SHA-256) of the file at `path`.
-pub fn fingerprint(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut f = File::open(path)?;
+/// (size, BLAKE3) of the file at `path`.
+pub fn fingerprint(path: &Path) -> std::io::Result<(u64, Checksum)> {
     let mut fp = Fingerprint::default();
-    let mut buf = vec![0u8; 64 * 1024];
+    read_through(path, &mut |bytes| fp.update(bytes))?;
+    Ok(fp.finish())
+}
+
+/// Hands every byte of the file at `path` to `each`, in order; returns how many there were.
+fn read_through(path: &Path, each: &mut dyn FnMut(&[u8])) -> std::io::Result<u64> {
+    let mut f = File::open(path)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
-            return Ok(fp.finish());
+            return Ok(size);
         }
-        fp.update(&buf[..n]);
+        each(&buf[..n]);
+        size += n as u64;
     }
 }
 
@@ -93,7 +129,7 @@ impl Saving {
     /// Whether `file` is a regular file with exactly the journaled size and content.
     fn matches(&self, file: &Path) -> bool {
         let Ok(meta) = std::fs::symlink_metadata(file) else { return false };
-        meta.is_file() && meta.len() == self.size && fingerprint(file).is_ok_and(|(size, hash)| size == self.size && hash == self.sha256)
+        meta.is_file() && meta.len() == self.size && self.checksum.of_file(file).is_ok_and(|(size, sum)| size == self.size && sum == self.checksum)
     }
 
     /// Looks at the disk after a restart (blocking: it reads the files). A stray `.part` that
@@ -128,16 +164,42 @@ mod tests {
     fn saving(dir: &Path, bytes: &[u8]) -> Saving {
         let part = dir.join("Deck.pdf.part");
         std::fs::write(&part, bytes).unwrap();
-        let (size, sha256) = fingerprint(&part).unwrap();
-        Saving { part, path: dir.join("Deck.pdf"), base: "Deck".into(), size, sha256 }
+        let (size, checksum) = fingerprint(&part).unwrap();
+        Saving { part, path: dir.join("Deck.pdf"), base: "Deck".into(), size, checksum }
     }
 
     #[test]
-    fn the_fingerprint_is_sha256() {
+    fn the_fingerprint_is_blake3() {
         let mut fp = Fingerprint::default();
         fp.update(b"ab");
         fp.update(b"c");
-        assert_eq!(fp.finish(), (3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_string()));
+        // BLAKE3("abc"), from the BLAKE3 reference implementation.
+        let abc = "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85";
+        assert_eq!(fp.finish(), (3, Checksum::Blake3(abc.into())));
+    }
+
+    #[test]
+    fn a_fingerprint_journaled_before_blake3_is_read_and_checked_with_sha256() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("Deck.pdf.part");
+        std::fs::write(&part, PDF).unwrap();
+        let sha256 = hex(&sha2::Sha256::digest(PDF));
+        let journaled = serde_json::json!({
+            "part": part, "path": dir.path().join("Deck.pdf"), "base": "Deck", "size": PDF.len(), "sha256": sha256,
+        });
+        let s: Saving = serde_json::from_value(journaled.clone()).unwrap();
+        assert_eq!(s.checksum, Checksum::Sha256(sha256.clone()));
+        assert_eq!(serde_json::to_value(&s).unwrap(), journaled, "written back as it was read");
+        assert_eq!(s.inspect(ExportFormat::Pdf), Leftover::Part);
+        // The same record with another SHA-256 is not ours.
+        let wrong: Saving = serde_json::from_value(serde_json::json!({
+            "part": part, "path": dir.path().join("Deck.pdf"), "base": "Deck", "size": PDF.len(), "sha256": "00".repeat(32),
+        }))
+        .unwrap();
+        assert_eq!(wrong.inspect(ExportFormat::Pdf), Leftover::Nothing);
+        // New records say which checksum they hold.
+        let new = saving(dir.path(), PDF);
+        assert!(serde_json::to_value(&new).unwrap()["blake3"].is_string());
     }
 
     #[test]
