@@ -52,6 +52,35 @@ test("a finished card says what makes the deck different, with its picture and f
   } finally { await closePage(page); }
 });
 
+test("elapsed times move on in place, and only for the decks on screen", async () => {
+  const now = Date.now();
+  const jobs = Array.from({ length: 30 }, (_, i) => makeJob({ id: `job-r${i}`, provider: "gamma", state: "running", created_ms: now - 20000 - i, history: [{ state: "running", at_ms: now - 20000 }] }));
+  const page = await openApp(browser, server, { keys: KEYS.both, settings: OWN_SERVER, jobs, typical: { gamma: 40 } });
+  try {
+    await page.getByTestId("nav-jobs").click();
+    await card(page, "job-r29").waitFor({ state: "attached" });
+    const read = (id) => page.evaluate((id) => {
+      const s = document.querySelector(`[data-testid='job-${id}'] [data-testid='job-status']`);
+      return { text: s.textContent, same: s.dataset.mark === "1" };
+    }, id);
+    const mark = (id) => page.evaluate((id) => { document.querySelector(`[data-testid='job-${id}'] [data-testid='job-status']`).dataset.mark = "1"; }, id);
+    assert.ok(await card(page, "job-r0").isVisible() && !(await card(page, "job-r29").evaluate((c) => c.getBoundingClientRect().top < innerHeight)), "the last card starts below the window");
+    await mark("job-r0");
+    await mark("job-r29");
+    const first = await read("job-r0");
+    const last = await read("job-r29");
+    await page.waitForTimeout(2300);
+    const firstLater = await read("job-r0");
+    assert.notEqual(firstLater.text, first.text, "the time on screen moved on");
+    assert.ok(firstLater.same, "by changing the words, not by rebuilding the card's progress");
+    assert.equal((await read("job-r29")).text, last.text, "a card below the window is left alone");
+    // Scrolled into view, it is brought up to date at once.
+    await card(page, "job-r29").scrollIntoViewIfNeeded();
+    await page.waitForFunction((before) => document.querySelector("[data-testid='job-job-r29'] [data-testid='job-status']").textContent !== before, last.text, { timeout: 1500 });
+    assert.ok((await read("job-r29")).same);
+  } finally { await closePage(page); }
+});
+
 test("progress reads at a glance: Presenton's messages as plain steps, Gamma's time against the usual", async () => {
   const now = Date.now();
   const gamma = makeJob({ id: "job-g", provider: "gamma", state: "running", history: [{ state: "running", at_ms: now - 20000 }] });

@@ -106,10 +106,29 @@ function progressBlock(job, now = Date.now()) {
   return wrap;
 }
 
-/** Redraws the progress of a deck being made (every second, and on download events). */
+/**
+ * Redraws the progress of a deck being made (every second, and on download events), touching
+ * only what changed: most seconds that is one line of words, and rebuilding the whole block
+ * made WebKit lay out and repaint the list around it every second.
+ */
 export function updateProgress(card, job, now = Date.now()) {
   const old = card.querySelector('[data-testid="job-progress"]');
-  if (old) old.replaceWith(progressBlock(job, now));
+  if (!old) return;
+  const fresh = progressBlock(job, now);
+  if (old.isEqualNode(fresh)) return;
+  const before = [...old.children];
+  const after = [...fresh.children];
+  const sameShape = before.length === after.length && before.every((el, i) => el.tagName === after[i].tagName && el.dataset.testid === after[i].dataset.testid);
+  if (!sameShape) { old.replaceWith(fresh); return; }
+  before.forEach((el, i) => {
+    const next = after[i];
+    if (el.isEqualNode(next)) return;
+    if (el.tagName === "P") el.textContent = next.textContent;
+    else if (el.tagName === "PROGRESS") {
+      el.max = next.max;
+      if (next.hasAttribute("value")) el.value = next.value; else el.removeAttribute("value");
+    } else el.replaceWith(next);
+  });
 }
 
 /** The card's picture: the deck's own when its file has one, else a placeholder in its look. */

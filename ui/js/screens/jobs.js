@@ -111,6 +111,7 @@ export function renderJobs(root, opts = {}) {
 
   function card(job) {
     const c = renderJobCard(job);
+    c.dataset.jobId = job.id;
     if (job.id === opts.highlight) c.classList.add("highlight");
     return c;
   }
@@ -221,15 +222,29 @@ export function renderJobs(root, opts = {}) {
     }
   });
 
-  // Elapsed time moves every second; only the progress of decks being made changes.
-  const timer = setInterval(() => {
-    const now = Date.now();
-    for (const id of shown) {
-      const job = state.jobs.get(id);
-      if (!job || !ACTIVE_STATES.includes(job.state) || job.state === "downloading") continue;
-      const c = list.querySelector(`[data-testid="job-${CSS.escape(id)}"]`);
-      if (c) updateProgress(c, job, now);
+  // Elapsed time moves every second; only the progress of decks being made changes, and only
+  // cards on screen are redrawn (a card scrolled into view is brought up to date at once).
+  const onScreen = new Set();
+  const tick = (c, now) => {
+    const job = state.jobs.get(c.dataset.jobId);
+    if (job && ACTIVE_STATES.includes(job.state) && job.state !== "downloading") updateProgress(c, job, now);
+  };
+  const visibility = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) { onScreen.add(e.target); tick(e.target, Date.now()); } else onScreen.delete(e.target);
     }
+  });
+  const watchCards = new MutationObserver((changes) => {
+    for (const m of changes) {
+      for (const n of m.addedNodes) if (n.dataset && n.dataset.jobId) visibility.observe(n);
+      for (const n of m.removedNodes) if (n.dataset && n.dataset.jobId) { visibility.unobserve(n); onScreen.delete(n); }
+    }
+  });
+  watchCards.observe(list, { childList: true });
+  const timer = setInterval(() => {
+    if (document.hidden) return;
+    const now = Date.now();
+    for (const c of onScreen) if (c.isConnected) tick(c, now);
   }, 1000);
 
   drawFilters();
@@ -240,7 +255,7 @@ export function renderJobs(root, opts = {}) {
     if (!shown.includes(opts.highlight) && state.jobs.has(opts.highlight)) onJob(opts.highlight);
     list.querySelector(`[data-testid="job-${CSS.escape(opts.highlight)}"]`)?.scrollIntoView({ block: "nearest" });
   });
-  return () => { unsubscribe(); clearInterval(timer); clearTimeout(typing); };
+  return () => { unsubscribe(); clearInterval(timer); clearTimeout(typing); visibility.disconnect(); watchCards.disconnect(); };
 }
 
 export { jobTitle };
