@@ -20,6 +20,12 @@ fn account(state: &AppState, kind: ProviderKind) -> Result<Option<SecretAccount>
     connection::secret_account(kind, &state.settings.get(), &state.env)
 }
 
+/// Reads every service's key status ahead, for the first screen ([`crate::secrets::AppSecrets::read_ahead`]).
+pub fn read_ahead(state: &AppState) {
+    let accounts: Vec<_> = ProviderKind::ALL.into_iter().filter_map(|k| account(state, k).ok().flatten()).collect();
+    state.secrets.read_ahead(&accounts);
+}
+
 pub fn status(state: &AppState, kind: ProviderKind) -> Result<KeyStatus, Error> {
     match account(state, kind)? {
         Some(a) => state.secrets.status(&a),

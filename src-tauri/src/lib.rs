@@ -90,6 +90,8 @@ pub fn run() {
             app.manage(std::sync::Arc::new(desktop::SystemDesktop) as desktop::DesktopHandle);
             app.manage(dialogs::SystemDialogs::managed(app.handle()));
             app.manage(state);
+            let handle = app.handle().clone();
+            std::thread::spawn(move || keys::read_ahead(&handle.state::<state::AppState>()));
             app.manage(jobs::start(app.handle(), jobs::START_PATIENCE));
             Ok(())
         })

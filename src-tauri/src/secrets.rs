@@ -6,7 +6,9 @@
 //! Every secret that passes through here is also taught to the log's [`Redactor`], so it is
 //! masked in the log file wherever it might turn up.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use deckhand_engine::redact::Redactor;
 use deckhand_engine::secrets::MemorySecretStore;
@@ -43,11 +45,46 @@ pub struct AppSecrets {
     /// The keychain, or why it could not be opened (the app starts anyway).
     keychain: Result<Arc<dyn SecretStore>, Error>,
     redactor: Arc<Redactor>,
+    ahead: Mutex<ReadAhead>,
 }
+
+/// Statuses read from the keychain while the window was still starting ([`AppSecrets::read_ahead`]),
+/// each handed out once and only while fresh; any key saved or removed drops them all.
+#[derive(Default)]
+struct ReadAhead {
+    /// Counts saves and removals, so a read that began before one is not kept.
+    changes: u64,
+    found: HashMap<SecretAccount, (KeyStatus, Instant)>,
+}
+
+/// How long a status read ahead stays good: the window asks for it within the first second.
+const READ_AHEAD_FRESH: Duration = Duration::from_secs(10);
 
 impl AppSecrets {
     pub fn new(keychain: Result<Arc<dyn SecretStore>, Error>) -> Self {
-        AppSecrets { session: MemorySecretStore::default(), keychain, redactor: Arc::default() }
+        AppSecrets { session: MemorySecretStore::default(), keychain, redactor: Arc::default(), ahead: Mutex::default() }
+    }
+
+    fn ahead(&self) -> std::sync::MutexGuard<'_, ReadAhead> {
+        self.ahead.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Asks the keychain about `accounts` now, at start, while the window is still loading: each
+    /// question opens a Secret Service session (about 15 ms), and the first screen waits for
+    /// the answers. The next [`AppSecrets::status`] of each account gets its answer at once.
+    pub fn read_ahead(&self, accounts: &[SecretAccount]) {
+        let changes = self.ahead().changes;
+        let read: Vec<_> = accounts.iter().filter_map(|a| self.status_now(a).ok().map(|s| (a.clone(), (s, Instant::now())))).collect();
+        let mut ahead = self.ahead();
+        if ahead.changes == changes {
+            ahead.found.extend(read);
+        }
+    }
+
+    fn changed(&self) {
+        let mut ahead = self.ahead();
+        ahead.changes += 1;
+        ahead.found.clear();
     }
 
     /// The log's redactor, which learns every secret handled here.
@@ -73,6 +110,7 @@ impl AppSecrets {
     /// A key saved to the keychain replaces any session-only copy.
     pub fn keep(&self, account: &SecretAccount, secret: &Secret, session_only: bool) -> Result<KeyStatus, Error> {
         self.learn(secret);
+        self.changed();
         if session_only {
             self.session.set(account, secret)?;
         } else {
@@ -83,6 +121,15 @@ impl AppSecrets {
     }
 
     pub fn status(&self, account: &SecretAccount) -> Result<KeyStatus, Error> {
+        if let Some((status, at)) = self.ahead().found.remove(account) {
+            if at.elapsed() < READ_AHEAD_FRESH {
+                return Ok(status);
+            }
+        }
+        self.status_now(account)
+    }
+
+    fn status_now(&self, account: &SecretAccount) -> Result<KeyStatus, Error> {
         if let Some(s) = self.session.get(account)? {
             return Ok(KeyStatus::of(account, &s, true));
         }
@@ -95,6 +142,7 @@ impl AppSecrets {
     /// Forget the key everywhere. With the keychain unavailable, forgetting a session-only key
     /// still works; anything else reports the keychain error.
     pub fn forget(&self, account: &SecretAccount) -> Result<(), Error> {
+        self.changed();
         let had_session_copy = self.session.get(account)?.is_some();
         self.session.delete(account)?;
         match self.keychain().and_then(|k| k.delete(account)) {
@@ -162,6 +210,64 @@ mod tests {
         s.forget(&a).unwrap();
         assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
         assert!(kc.get(&a).unwrap().is_none());
+    }
+
+    /// The memory keychain, counting how often it is asked.
+    #[derive(Default)]
+    struct Counting {
+        inner: MemorySecretStore,
+        gets: std::sync::atomic::AtomicUsize,
+    }
+    impl SecretStore for Counting {
+        fn get(&self, a: &SecretAccount) -> Result<Option<Secret>, Error> {
+            self.gets.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.inner.get(a)
+        }
+        fn set(&self, a: &SecretAccount, s: &Secret) -> Result<(), Error> {
+            self.inner.set(a, s)
+        }
+        fn delete(&self, a: &SecretAccount) -> Result<(), Error> {
+            self.inner.delete(a)
+        }
+    }
+
+    #[test]
+    fn a_status_read_ahead_is_handed_out_once_and_dropped_by_any_change() {
+        let kc = Arc::new(Counting::default());
+        let s = AppSecrets::new(Ok(kc.clone() as Arc<dyn SecretStore>));
+        let gets = || kc.gets.load(std::sync::atomic::Ordering::SeqCst);
+        let a = SecretAccount::GammaApiKey { origin: "https://public-api.gamma.app".into() };
+        let b = SecretAccount::PresentonApiKey { origin: "https://api.presenton.ai".into() };
+        kc.inner.set(&a, &Secret::new("saved-key-1111")).unwrap();
+        s.read_ahead(&[a.clone(), b.clone()]);
+        assert_eq!(gets(), 2);
+        // The first question of each is answered without the keychain...
+        assert_eq!(s.status(&a).unwrap(), KeyStatus { set: true, last4: Some("1111".into()), session_only: false });
+        assert_eq!(s.status(&b).unwrap(), KeyStatus::unset());
+        assert_eq!(gets(), 2);
+        // ...and only the first: later ones see what the keychain holds then.
+        kc.inner.delete(&a).unwrap();
+        assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
+        assert_eq!(gets(), 3);
+        // A key saved or removed after the read ahead drops what was read.
+        s.read_ahead(&[a.clone()]);
+        s.keep(&a, &Secret::new("saved-key-2222"), false).unwrap();
+        assert_eq!(s.status(&a).unwrap().last4.as_deref(), Some("2222"));
+        s.read_ahead(&[a.clone()]);
+        s.forget(&a).unwrap();
+        assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
+        // A status read too long ago is not used.
+        kc.inner.set(&a, &Secret::new("saved-key-3333")).unwrap();
+        s.read_ahead(&[a.clone()]);
+        kc.inner.delete(&a).unwrap();
+        let long_ago = {
+            let mut ahead = s.ahead();
+            let at = &mut ahead.found.get_mut(&a).unwrap().1;
+            at.checked_sub(READ_AHEAD_FRESH).map(|t| *at = t)
+        };
+        if long_ago.is_some() {
+            assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
+        }
     }
 
     #[test]

@@ -174,8 +174,9 @@ async function boot() {
   } catch {
     showBanner("Deckhand can't follow progress right now. Restart Deckhand if decks don't update.", { tone: "warning" });
   }
-  await Promise.all([loadInfo(), loadSettings(), loadWindowState()]);
-  await Promise.all([loadKeys(), loadCounts().then((ok) => ok && loadRecentCredits())]);
+  // Everything the first screen needs, asked at once (the app answers in parallel; asking in
+  // two rounds made the first screen wait for the slower round twice).
+  await Promise.all([loadInfo(), loadSettings(), loadWindowState(), loadKeys(), loadCounts().then((ok) => ok && loadRecentCredits())]);
   subscribe((topic) => { if (topic === "counts") updateJobCount(); });
   updateJobCount();
   const first = readyProviders().length === 0 && totalDecks() === 0 ? "welcome" : "new-deck";
