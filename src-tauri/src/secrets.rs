@@ -81,6 +81,8 @@ impl AppSecrets {
         }
     }
 
+    /// After a key was saved or removed (also when that failed half-way): a read ahead that
+    /// began before it may have seen the keychain as it was, so nothing read is kept.
     fn changed(&self) {
         let mut ahead = self.ahead();
         ahead.changes += 1;
@@ -110,14 +112,13 @@ impl AppSecrets {
     /// A key saved to the keychain replaces any session-only copy.
     pub fn keep(&self, account: &SecretAccount, secret: &Secret, session_only: bool) -> Result<KeyStatus, Error> {
         self.learn(secret);
-        self.changed();
-        if session_only {
-            self.session.set(account, secret)?;
+        let kept = if session_only {
+            self.session.set(account, secret)
         } else {
-            self.keychain()?.set(account, secret)?;
-            self.session.delete(account)?;
-        }
-        Ok(KeyStatus::of(account, secret, session_only))
+            self.keychain().and_then(|k| k.set(account, secret)).and_then(|()| self.session.delete(account))
+        };
+        self.changed();
+        kept.map(|()| KeyStatus::of(account, secret, session_only))
     }
 
     pub fn status(&self, account: &SecretAccount) -> Result<KeyStatus, Error> {
@@ -142,7 +143,12 @@ impl AppSecrets {
     /// Forget the key everywhere. With the keychain unavailable, forgetting a session-only key
     /// still works; anything else reports the keychain error.
     pub fn forget(&self, account: &SecretAccount) -> Result<(), Error> {
+        let forgotten = self.forget_now(account);
         self.changed();
+        forgotten
+    }
+
+    fn forget_now(&self, account: &SecretAccount) -> Result<(), Error> {
         let had_session_copy = self.session.get(account)?.is_some();
         self.session.delete(account)?;
         match self.keychain().and_then(|k| k.delete(account)) {
