@@ -256,15 +256,15 @@ mod tests {
         assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
         assert_eq!(gets(), 3);
         // A key saved or removed after the read ahead drops what was read.
-        s.read_ahead(&[a.clone()]);
+        s.read_ahead(std::slice::from_ref(&a));
         s.keep(&a, &Secret::new("saved-key-2222"), false).unwrap();
         assert_eq!(s.status(&a).unwrap().last4.as_deref(), Some("2222"));
-        s.read_ahead(&[a.clone()]);
+        s.read_ahead(std::slice::from_ref(&a));
         s.forget(&a).unwrap();
         assert_eq!(s.status(&a).unwrap(), KeyStatus::unset());
         // A status read too long ago is not used.
         kc.inner.set(&a, &Secret::new("saved-key-3333")).unwrap();
-        s.read_ahead(&[a.clone()]);
+        s.read_ahead(std::slice::from_ref(&a));
         kc.inner.delete(&a).unwrap();
         let long_ago = {
             let mut ahead = s.ahead();
