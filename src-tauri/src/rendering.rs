@@ -3,18 +3,26 @@
 //! the GPU" through that emulation costs far more CPU than drawing on the CPU directly:
 //! measured under Xvfb, Deckhand's first screen took ~0.4 s more CPU that way, and a screen
 //! whose words change every second kept WebKit ~10 points of a core busier (bench/results.md,
-//! benchmarks 3 and 4). So without a GPU device WebKit is asked to draw on the CPU. What the
-//! person set in the environment wins; with a GPU nothing changes.
+//! benchmarks 3 and 4). So without a GPU device WebKit is asked to draw on the CPU, and to draw
+//! the page as one picture rather than as layers composited afterwards (compositing layers on
+//! the CPU cost a quarter of WebKit's CPU time until the first screen showed, and 30 MiB).
+//! What the person set in the environment wins; with a GPU nothing changes.
 
 use std::path::Path;
 
-const CPU_DRAWING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+/// Each is set to "1" when there is no GPU and the person did not set it.
+const WITHOUT_GPU: [&str; 2] = ["WEBKIT_SKIA_ENABLE_CPU_RENDERING", "WEBKIT_DISABLE_COMPOSITING_MODE"];
 
-/// Call first thing in `main`, before any thread starts (it sets an environment variable the
+/// Call first thing in `main`, before any thread starts (it sets environment variables the
 /// WebKit processes inherit).
 pub fn prefer_cpu_drawing_without_gpu() {
-    if cfg!(target_os = "linux") && std::env::var_os(CPU_DRAWING).is_none() && !has_gpu(Path::new("/dev")) {
-        std::env::set_var(CPU_DRAWING, "1");
+    if !cfg!(target_os = "linux") || has_gpu(Path::new("/dev")) {
+        return;
+    }
+    for name in WITHOUT_GPU {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, "1");
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDriver, Session, waitFor } from "./webdriver.mjs";
@@ -36,14 +36,7 @@ after(async () => {
   if (driver) await driver.stop();
 });
 
-async function shot(name) {
-  // Let WebKit paint what the DOM now holds; a screenshot shows the last painted frame.
-  await s.cmd("POST", "/execute/async", {
-    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-    args: [],
-  });
-  writeFileSync(join(artifacts, `${name}.png`), await s.screenshot());
-}
+const shot = (name) => s.saveScreenshot(artifacts, name);
 
 function workspaceVersion() {
   const toml = readFileSync(join(root, "Cargo.toml"), "utf8");

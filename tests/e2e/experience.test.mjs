@@ -76,13 +76,7 @@ const submits = () => {
   return all.length ? Number(all[all.length - 1][1]) : 0;
 };
 
-async function shot(name) {
-  await s.cmd("POST", "/execute/async", {
-    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-    args: [],
-  });
-  writeFileSync(join(artifacts, `${name}.png`), await s.screenshot());
-}
+const shot = (name) => s.saveScreenshot(artifacts, name);
 
 async function screen(name) {
   return waitFor(() => s.byTestId(`screen-${name}`), { what: `the ${name} screen`, timeoutMs: 30_000 });

@@ -72,13 +72,7 @@ after(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-async function shot(name) {
-  await s.cmd("POST", "/execute/async", {
-    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-    args: [],
-  });
-  writeFileSync(join(artifacts, `${name}.png`), await s.screenshot());
-}
+const shot = (name) => s.saveScreenshot(artifacts, name);
 
 const savedDecks = () => {
   const dir = join(documents, "Deckhand");

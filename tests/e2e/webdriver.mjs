@@ -3,7 +3,9 @@
 // No npm dependencies, so the e2e layer needs nothing but Node 20 and the two drivers.
 
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -133,9 +135,22 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
-  /** A PNG screenshot of the window, as a Buffer. */
+  /**
+   * A PNG screenshot of the window, as a Buffer, of what the DOM holds now. WebKit is first let
+   * paint (a screenshot shows the last painted frame). Then, while the screenshot is pending,
+   * the page repaints one invisible pixel every 100 ms for a few seconds: drawing without
+   * compositing (what Deckhand asks for on a computer without a GPU, as under Xvfb) WebKit
+   * answers a screenshot only after the page next paints, and a page where nothing changes
+   * does not paint: without this the screenshot of a still page waited out its 30 s.
+   */
   async screenshot() {
+    await this.cmd("POST", "/execute/async", { script: PAINT_THEN_KEEP_PAINTING, args: [] });
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  }
+
+  /** Writes a screenshot to `dir/name.png`. */
+  async saveScreenshot(dir, name) {
+    writeFileSync(join(dir, `${name}.png`), await this.screenshot());
   }
 
   async end() {
@@ -146,6 +161,20 @@ export class Session {
     }
   }
 }
+
+const PAINT_THEN_KEEP_PAINTING = `
+  const done = arguments[0];
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const pixel = document.createElement("div");
+    pixel.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;background:rgba(0,0,0,0.004)";
+    document.documentElement.append(pixel);
+    let n = 0;
+    const timer = setInterval(() => {
+      pixel.style.background = n % 2 ? "rgba(0,0,0,0.004)" : "rgba(0,0,0,0.005)";
+      if (++n === 50) { clearInterval(timer); pixel.remove(); }
+    }, 100);
+    done(true);
+  }));`;
 
 async function request(base, method, path, body, timeoutMs = 30_000) {
   const res = await fetch(base + path, {
