@@ -136,18 +136,25 @@ fn poll(out: &mut String, v: &Value) {
         }
         let (d, f) = (&learned["deckhand"], &learned["fixed-5s"]);
         let (rm, rp, rr) = (ratio(&d["median_latency_s"], &f["median_latency_s"]), ratio(&d["p90_latency_s"], &f["p90_latency_s"]), ratio(&d["requests_per_deck"], &f["requests_per_deck"]));
-        let _ = writeln!(out, "| **Deckhand ÷ fixed 5 s** | **{}** | **{}** | **{}** |\n", fig(&rm, 2), fig(&rp, 2), fig(&rr, 2));
+        let _ = writeln!(out, "| **Deckhand ÷ fixed 5 s**, each repetition | **{}** | **{}** | **{}** |", fig(&rm, 2), fig(&rp, 2), fig(&rr, 2));
+        let [pm, pp, pr] = pooled_ratios(d, f);
+        let _ = writeln!(out, "| **Deckhand ÷ fixed 5 s**, all {} decks together | **{pm:.2}** | **{pp:.2}** | **{pr:.2}** |\n", pooled_decks(d));
         let (c, cf) = (&s["cold"]["deckhand"], &s["cold"]["fixed-5s"]);
         let (cm, cp, cr) = (ratio(&c["median_latency_s"], &cf["median_latency_s"]), ratio(&c["p90_latency_s"], &cf["p90_latency_s"]), ratio(&c["requests_per_deck"], &cf["requests_per_deck"]));
         let _ = writeln!(out, "| (d) cold start, nothing learned | median latency (s) | p90 latency (s) | requests per deck |");
         let _ = writeln!(out, "|---|---|---|---|");
         let _ = writeln!(out, "| Deckhand | {} | {} | {} |", fig(&c["median_latency_s"], 2), fig(&c["p90_latency_s"], 2), fig(&c["requests_per_deck"], 1));
         let _ = writeln!(out, "| fixed 5 s | {} | {} | {} |", fig(&cf["median_latency_s"], 2), fig(&cf["p90_latency_s"], 2), fig(&cf["requests_per_deck"], 1));
-        let _ = writeln!(out, "| **Deckhand ÷ fixed 5 s** | **{}** | **{}** | **{}** |\n", fig(&cm, 2), fig(&cp, 2), fig(&cr, 2));
-        let m = |x: &Value| median(x).unwrap_or(f64::NAN);
-        goals.push((name.to_string(), m(&rm), m(&rp), m(&rr), m(&cm), m(&cp), m(&cr), s["best_median_ratio"].as_f64()));
+        let _ = writeln!(out, "| **Deckhand ÷ fixed 5 s**, each repetition | **{}** | **{}** | **{}** |", fig(&cm, 2), fig(&cp, 2), fig(&cr, 2));
+        let [qm, qp, qr] = pooled_ratios(c, cf);
+        let _ = writeln!(out, "| **Deckhand ÷ fixed 5 s**, all {} decks together | **{qm:.2}** | **{qp:.2}** | **{qr:.2}** |\n", pooled_decks(c));
+        goals.push((name.to_string(), pm, pp, pr, qm, qp, qr, s["best_median_ratio"].as_f64()));
     }
-    let _ = writeln!(out, "**Goals** (on the median of the per-repetition ratios):\n");
+    let _ = writeln!(
+        out,
+        "**Goals**, judged on all decks of all repetitions together (one repetition's median of 40 decks moves by a \
+         tenth from seed to seed, as the rows of ratios per repetition show):\n"
+    );
     for (name, rm, rp, rr, cm, cp, cr, best) in &goals {
         let no_worse = *rm <= 1.0 && *rp <= 1.0 && *rr <= 1.0;
         // Without history Deckhand polls on the same 5 s grid (±1 % jitter): equal but for noise.
@@ -173,6 +180,19 @@ fn poll(out: &mut String, v: &Value) {
         }
     }
     let _ = writeln!(out);
+}
+
+/// Deckhand ÷ fixed 5 s over every deck of every repetition: [median latency, p90, requests].
+fn pooled_ratios(deckhand: &Value, fixed: &Value) -> [f64; 3] {
+    let (d, f) = (&deckhand["pooled"], &fixed["pooled"]);
+    ["median_latency", "p90_latency", "mean_requests"].map(|k| match (d[k].as_f64(), f[k].as_f64()) {
+        (Some(a), Some(b)) if b != 0.0 => a / b,
+        _ => f64::NAN,
+    })
+}
+
+fn pooled_decks(v: &Value) -> u64 {
+    v["pooled"]["decks"].as_u64().unwrap_or(0)
 }
 
 /// Cold, Deckhand asks exactly when fixed 5 s polling does (±1 %); a ratio up to this is the
@@ -428,6 +448,26 @@ mod tests {
         assert!(md.contains("app CPU < 1 % of one core while they wait: **met** (0.50 %)"), "{md}");
         assert!(md.contains("| release binary (MiB) | 2.00 | 1.00 | **2.00** |"));
         assert!(md.contains("| .deb (MiB) | not built | not built | — |"));
+    }
+
+    #[test]
+    fn poll_goals_are_judged_on_every_deck_together_not_on_the_median_repetition() {
+        let f = |a: f64, b: f64, c: f64| json!({"min": a, "median": b, "max": c, "runs": [a, b, c]});
+        let policy = |median: [f64; 3], pooled_median: f64| {
+            json!({"median_latency_s": f(median[0], median[1], median[2]), "p90_latency_s": f(4.0, 4.0, 4.0),
+                   "requests_per_deck": f(20.0, 20.0, 20.0), "decks_per_run": 40,
+                   "pooled": {"median_latency": pooled_median, "p90_latency": 4.0, "mean_requests": 20.0, "decks": 120}})
+        };
+        // Per repetition Deckhand looks worse in two of three (1.1×, 1.1×, 0.5×); over all 120
+        // decks its median is 0.9× fixed 5 s's.
+        let phase = json!({"deckhand": policy([2.2, 2.2, 1.0], 2.25), "fixed-5s": policy([2.0, 2.0, 2.0], 2.5), "fixed-2s": policy([1.0, 1.0, 1.0], 1.0)});
+        let v = json!({"reps": 3, "train_decks": 30, "decks": 40, "spreads": [{"spread": "bimodal", "describe": "two humps", "provider": "gamma",
+            "time_scale": 0.05, "best_median_ratio": 0.41, "cold": phase.clone(), "learned": phase}]});
+        let mut md = String::new();
+        poll(&mut md, &v);
+        assert!(md.contains("| **Deckhand ÷ fixed 5 s**, each repetition | **0.50 / 1.10 / 1.10** | **1.00 / 1.00 / 1.00** | **1.00 / 1.00 / 1.00** |"), "{md}");
+        assert!(md.contains("| **Deckhand ÷ fixed 5 s**, all 120 decks together | **0.90** | **1.00** | **1.00** |"), "{md}");
+        assert!(md.contains("after learning no worse than fixed 5 s (latency median 0.90×, p90 1.00×, requests 1.00×): **met**"), "{md}");
     }
 
     #[test]
